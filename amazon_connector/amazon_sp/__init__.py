@@ -1,0 +1,42 @@
+"""Amazon Selling Partner API: the client (layer 1) and documents (layer 2).
+
+Plain Python with no ORM: importable and testable without Odoo.
+"""
+
+from .client import REGION_ENDPOINTS, AccountCredentials, AmazonClient, amazon_timestamp
+from .errors import (
+    AmazonAuthError,
+    AmazonError,
+    AmazonInvalidResponseError,
+    AmazonRequestError,
+    AmazonServerError,
+    AmazonThrottledError,
+    AmazonTimeoutError,
+    AmazonTransportError,
+    EgressBlockedError,
+)
+from .pagination import Page, iter_pages
+from .rate_limit import SHARED_RATE_LIMITER, RateLimiter
+from .tokens import SHARED_TOKEN_CACHE, TokenCache
+
+__all__ = [
+    "REGION_ENDPOINTS",
+    "SHARED_RATE_LIMITER",
+    "SHARED_TOKEN_CACHE",
+    "AccountCredentials",
+    "AmazonAuthError",
+    "AmazonClient",
+    "AmazonError",
+    "AmazonInvalidResponseError",
+    "AmazonRequestError",
+    "AmazonServerError",
+    "AmazonThrottledError",
+    "AmazonTimeoutError",
+    "AmazonTransportError",
+    "EgressBlockedError",
+    "Page",
+    "RateLimiter",
+    "TokenCache",
+    "amazon_timestamp",
+    "iter_pages",
+]

@@ -1,0 +1,450 @@
+"""The Amazon Selling Partner API client of one account (plain Python, no ORM).
+
+Built on python-amazon-sp-api for request building, with what that library leaves out:
+- credentials come from the account only (never from environment variables or files);
+- the account's `api_endpoint` / `lwa_endpoint` replace Amazon's hosts (sandbox, emulator);
+- one HTTP session (httpx client) per client, explicit timeouts, closed by `close()`;
+- typed errors for every failure, including a 5xx HTML page or a truncated body, which the
+  library alone turns into an empty response;
+- a per-operation rate limiter following `x-amzn-RateLimit-Limit`, short bounded retries;
+- access tokens cached per account, safe across threads.
+No secret, token or buyer data is ever logged.
+"""
+
+import contextvars
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timezone
+
+import httpx
+from sp_api.api import OrdersV20260101, Sellers
+from sp_api.auth import AccessTokenClient, AccessTokenResponse
+from sp_api.base.credential_provider import FromCodeCredentialProvider
+
+from .errors import (
+    AmazonAuthError,
+    AmazonError,
+    AmazonInvalidResponseError,
+    AmazonRequestError,
+    AmazonServerError,
+    AmazonThrottledError,
+    AmazonTimeoutError,
+    AmazonTransportError,
+)
+from .pagination import Page, iter_pages
+from .rate_limit import SHARED_RATE_LIMITER
+from .tokens import SHARED_TOKEN_CACHE, account_key
+
+_logger = logging.getLogger(__name__)
+
+REGION_ENDPOINTS = {
+    "na": "https://sellingpartnerapi-na.amazon.com",
+    "eu": "https://sellingpartnerapi-eu.amazon.com",
+    "fe": "https://sellingpartnerapi-fe.amazon.com",
+}
+LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"
+LWA_OPERATION = "lwaToken"
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# Library methods that only read, so a retry after a server or transport error is harmless.
+READ_METHOD_PREFIXES = ("get_", "search_")
+ORDER_DATASETS = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION")
+
+# The operation being executed, so the shared transport can name it in errors and limits.
+_current_operation = contextvars.ContextVar("amazon_operation", default=None)
+
+
+@dataclass(frozen=True)
+class AccountCredentials:
+    """Login-with-Amazon credentials of one selling partner authorisation."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+
+    def missing(self):
+        names = {
+            "LWA client id": self.client_id,
+            "LWA client secret": self.client_secret,
+            "refresh token": self.refresh_token,
+        }
+        return [name for name, value in names.items() if not value]
+
+
+@dataclass(frozen=True)
+class _ApiHost:
+    """What python-amazon-sp-api expects of a marketplace: the host to call."""
+
+    endpoint: str
+    marketplace_id: str
+    region: str
+
+
+def amazon_timestamp(value):
+    """ISO 8601 in UTC with a Z, as Amazon's date-time parameters expect."""
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _amazon_errors(response):
+    """(code, message) of the first entry of Amazon's `errors` list, if the body has one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None, None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not errors or not isinstance(errors, list) or not isinstance(errors[0], dict):
+        return None, None
+    first = errors[0]
+    message = " ".join(filter(None, [first.get("message"), first.get("details")]))
+    return first.get("code"), message or None
+
+
+def _retry_after(response):
+    value = response.headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class _CheckedTransport:
+    """The library's transport interface over one httpx client, turning every HTTP outcome
+    that is not a usable JSON answer into a typed error before the library sees it."""
+
+    def __init__(self, owner, http):
+        self._owner = owner
+        self._http = http
+
+    def request(self, method, url, *, params=None, data=None, content=None, headers=None):
+        operation = _current_operation.get() or "unknown"
+        started = time.monotonic()
+        try:
+            response = self._http.request(
+                method, url, params=params, data=data, content=content, headers=headers
+            )
+        except httpx.TimeoutException as error:
+            raise AmazonTimeoutError(
+                f"Amazon did not answer in time ({error.__class__.__name__})",
+                operation=operation,
+            ) from None
+        except httpx.HTTPError as error:
+            raise AmazonTransportError(
+                f"Cannot reach Amazon ({error.__class__.__name__})", operation=operation
+            ) from None
+        _logger.debug(
+            "Amazon %s: HTTP %s in %.2fs (request id %s)",
+            operation,
+            response.status_code,
+            time.monotonic() - started,
+            response.headers.get("x-amzn-RequestId"),
+        )
+        self._owner._observe(operation, response)
+        self._raise_for_status(operation, response)
+        return response
+
+    def _raise_for_status(self, operation, response):
+        status = response.status_code
+        request_id = response.headers.get("x-amzn-RequestId")
+        context = {"operation": operation, "status": status, "request_id": request_id}
+        if 200 <= status < 300:
+            try:
+                body = response.json()
+            except ValueError:
+                raise AmazonInvalidResponseError(
+                    "Amazon's answer is not valid JSON (truncated or malformed body)", **context
+                ) from None
+            if not isinstance(body, dict | list):
+                raise AmazonInvalidResponseError("Amazon's answer is not a JSON object", **context)
+            return
+        code, message = _amazon_errors(response)
+        if status == 429:
+            wait = self._owner._throttled(operation, _retry_after(response))
+            raise AmazonThrottledError(
+                message or "Amazon throttled the request", retry_after=wait, code=code, **context
+            )
+        if status in (401, 403):
+            raise AmazonAuthError(message or "Amazon refused the credentials", code=code, **context)
+        if status >= 500:
+            raise AmazonServerError(
+                message or f"Amazon had a server error (HTTP {status})", code=code, **context
+            )
+        raise AmazonRequestError(
+            message or f"Amazon rejected the request (HTTP {status})", code=code, **context
+        )
+
+    def close(self):
+        """The httpx client belongs to the AmazonClient, which closes it."""
+
+
+class AmazonClient:
+    """SP-API operations of one account. Use as a context manager, or call `close()`."""
+
+    def __init__(
+        self,
+        credentials,
+        region="na",
+        *,
+        api_endpoint=None,
+        lwa_endpoint=None,
+        timeout=DEFAULT_TIMEOUT,
+        max_wait=10.0,
+        max_retries=2,
+        rate_limiter=SHARED_RATE_LIMITER,
+        token_cache=SHARED_TOKEN_CACHE,
+        sleep=time.sleep,
+    ):
+        missing = credentials.missing()
+        if missing:
+            raise AmazonAuthError(f"Credentials incomplete: {', '.join(missing)} missing")
+        if not api_endpoint and region not in REGION_ENDPOINTS:
+            raise AmazonRequestError(f"Unknown Amazon region {region!r}")
+        self.credentials = credentials
+        self.region = region
+        self.api_endpoint = (api_endpoint or REGION_ENDPOINTS[region]).rstrip("/")
+        self.lwa_endpoint = lwa_endpoint or LWA_ENDPOINT
+        self.max_wait = max_wait
+        self.max_retries = max_retries
+        self.key = account_key(self.lwa_endpoint, credentials.client_id, credentials.refresh_token)
+        self._limiter = rate_limiter
+        self._tokens = token_cache
+        self._sleep = sleep
+        self._http = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+        self._transport = _CheckedTransport(self, self._http)
+        self._host = _ApiHost(endpoint=self.api_endpoint, marketplace_id="", region=region)
+        self._apis = {}
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self):
+        self._http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # ------------------------------------------------------------------ operations
+
+    def get_marketplace_participations(self):
+        """Sellers API: the marketplaces this account participates in (list of dicts)."""
+        response = self._call(
+            "getMarketplaceParticipations", Sellers, "get_marketplace_participation"
+        )
+        payload = response.payload
+        if not isinstance(payload, list):
+            raise AmazonInvalidResponseError(
+                "getMarketplaceParticipations answered without a payload list",
+                operation="getMarketplaceParticipations",
+            )
+        return payload
+
+    def search_orders(
+        self,
+        *,
+        marketplace_ids,
+        last_updated_after=None,
+        last_updated_before=None,
+        created_after=None,
+        created_before=None,
+        fulfillment_statuses=None,
+        fulfilled_by=None,
+        included_data=ORDER_DATASETS,
+        max_results_per_page=100,
+        pagination_token=None,
+    ):
+        """Orders 2026-01-01 searchOrders: one page of orders."""
+        params = {
+            "marketplaceIds": list(marketplace_ids),
+            "lastUpdatedAfter": amazon_timestamp(last_updated_after),
+            "lastUpdatedBefore": amazon_timestamp(last_updated_before),
+            "createdAfter": amazon_timestamp(created_after),
+            "createdBefore": amazon_timestamp(created_before),
+            "fulfillmentStatuses": list(fulfillment_statuses) if fulfillment_statuses else None,
+            "fulfilledBy": list(fulfilled_by) if fulfilled_by else None,
+            "includedData": list(included_data) if included_data else None,
+            "maxResultsPerPage": max_results_per_page,
+            "paginationToken": pagination_token,
+        }
+        params = {name: value for name, value in params.items() if value is not None}
+        response = self._call("searchOrders", OrdersV20260101, "search_orders", **params)
+        body = response.payload
+        orders = body.get("orders") if isinstance(body, dict) else None
+        if not isinstance(orders, list):
+            raise AmazonInvalidResponseError(
+                "searchOrders answered without an orders list", operation="searchOrders"
+            )
+        next_token = (body.get("pagination") or {}).get("nextToken")
+        return Page(items=orders, next_token=next_token, raw=body)
+
+    def iter_order_pages(self, first_token=None, **filters):
+        """Every page of a searchOrders query, following pagination tokens."""
+        return iter_pages(
+            lambda token: self.search_orders(pagination_token=token, **filters),
+            first_token=first_token,
+        )
+
+    def get_order(self, order_id, included_data=ORDER_DATASETS):
+        """Orders 2026-01-01 getOrder: one order (dict)."""
+        params = {"includedData": list(included_data)} if included_data else {}
+        response = self._call("getOrder", OrdersV20260101, "get_order", order_id, **params)
+        order = response.payload.get("order") if isinstance(response.payload, dict) else None
+        if not isinstance(order, dict):
+            raise AmazonInvalidResponseError(
+                "getOrder answered without an order", operation="getOrder"
+            )
+        return order
+
+    # ------------------------------------------------------------------ machinery
+
+    def _api(self, api_class):
+        api = self._apis.get(api_class)
+        if api is None:
+            api = api_class(
+                marketplace=self._host,
+                refresh_token=self.credentials.refresh_token,
+                credentials={
+                    "lwa_app_id": self.credentials.client_id,
+                    "lwa_client_secret": self.credentials.client_secret,
+                    "refresh_token": self.credentials.refresh_token,
+                },
+                credential_providers=(FromCodeCredentialProvider,),
+                auth_token_client_class=self._access_token_client_class(),
+            )
+            # The library reads SP_API_DEFAULT_MARKETPLACE from the environment and would
+            # then call Amazon's real host: the account's endpoint always wins.
+            api.endpoint = self._host.endpoint
+            api.marketplace_id = self._host.marketplace_id
+            api.region = self._host.region
+            api._transport.close()
+            api._transport = self._transport
+            self._apis[api_class] = api
+        return api
+
+    def _access_token_client_class(self):
+        owner = self
+
+        class AccountAccessTokenClient(AccessTokenClient):
+            """Tokens from the account's LWA endpoint, through the account's cache."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self._transport.close()
+
+            def get_auth(self):
+                return AccessTokenResponse(access_token=owner._access_token(), token_type="bearer")
+
+        return AccountAccessTokenClient
+
+    def _access_token(self):
+        return self._tokens.get(self.key, self._request_access_token)
+
+    def _request_access_token(self):
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": self.credentials.refresh_token,
+            "client_id": self.credentials.client_id,
+            "client_secret": self.credentials.client_secret,
+        }
+        headers = {"content-type": "application/x-www-form-urlencoded;charset=UTF-8"}
+        operation = _current_operation.set(LWA_OPERATION)
+        try:
+            response = self._http.post(self.lwa_endpoint, data=form, headers=headers)
+        except httpx.TimeoutException:
+            raise AmazonTimeoutError(
+                "Login with Amazon did not answer in time", operation=LWA_OPERATION
+            ) from None
+        except httpx.HTTPError as error:
+            raise AmazonTransportError(
+                f"Cannot reach Login with Amazon ({error.__class__.__name__})",
+                operation=LWA_OPERATION,
+            ) from None
+        finally:
+            _current_operation.reset(operation)
+        return self._access_token_from(response)
+
+    def _access_token_from(self, response):
+        context = {"operation": LWA_OPERATION, "status": response.status_code}
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 500:
+            raise AmazonServerError("Login with Amazon had a server error", **context)
+        if response.status_code == 429:
+            raise AmazonThrottledError(
+                "Login with Amazon throttled the request",
+                retry_after=_retry_after(response) or 1.0,
+                **context,
+            )
+        if not isinstance(body, dict):
+            raise AmazonInvalidResponseError("Login with Amazon answered without JSON", **context)
+        if response.status_code != 200 or not body.get("access_token"):
+            code = body.get("error")
+            description = body.get("error_description") or "credentials refused"
+            raise AmazonAuthError(f"Login with Amazon: {description}", code=code, **context)
+        return body["access_token"], body.get("expires_in", 3600)
+
+    def _observe(self, operation, response):
+        """Adopt the live usage plan Amazon reports for the operation."""
+        header = response.headers.get("x-amzn-RateLimit-Limit")
+        if header:
+            try:
+                self._limiter.update_rate(self.key, operation, float(header))
+            except ValueError:
+                _logger.debug("Ignoring unreadable x-amzn-RateLimit-Limit for %s", operation)
+
+    def _throttled(self, operation, retry_after):
+        return self._limiter.throttled(self.key, operation, retry_after)
+
+    def _call(self, operation, api_class, method_name, *args, **kwargs):
+        """Run one operation under the rate limiter, with short bounded retries.
+
+        Retried: a throttle whose wait fits in `max_wait`; a server or transport error of a
+        read (GET) operation; an expired access token (refreshed once). Anything else, or
+        the same failure again, is raised for the caller to record.
+        """
+        method = getattr(self._api(api_class), method_name)
+        attempts = 0
+        token_refreshed = False
+        while True:
+            self._limiter.acquire(self.key, operation, self.max_wait)
+            marker = _current_operation.set(operation)
+            try:
+                return method(*args, **kwargs)
+            except AmazonAuthError as error:
+                if token_refreshed or "expired" not in (error.message or "").lower():
+                    raise
+                token_refreshed = True
+                self._tokens.invalidate(self.key)
+            except AmazonThrottledError:
+                if attempts >= self.max_retries:
+                    raise
+                attempts += 1
+            except (AmazonServerError, AmazonTransportError) as error:
+                if attempts >= self.max_retries or not method_name.startswith(READ_METHOD_PREFIXES):
+                    raise
+                attempts += 1
+                backoff = min(self.max_wait, 0.5 * 2**attempts)
+                _logger.info(
+                    "Amazon %s failed (%s), retrying in %.1fs",
+                    operation,
+                    error.__class__.__name__,
+                    backoff,
+                )
+                self._sleep(backoff)
+            finally:
+                _current_operation.reset(marker)
+
+
+__all__ = [
+    "REGION_ENDPOINTS",
+    "AccountCredentials",
+    "AmazonClient",
+    "AmazonError",
+    "amazon_timestamp",
+]

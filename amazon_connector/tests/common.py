@@ -1,0 +1,76 @@
+"""Shared set-up of the addon's Odoo tests: an Amazon emulator on loopback and an account."""
+
+import sys
+import unittest
+from pathlib import Path
+
+from odoo.tests import TransactionCase, new_test_user
+
+from ..amazon_sp import SHARED_RATE_LIMITER, SHARED_TOKEN_CACHE
+from ..amazon_sp.egress import loopback_only
+
+REPO = Path(__file__).resolve().parents[2]
+SELLER = "A3ODOOTESTSELLER"
+CLIENT_ID = "amzn1.application-oa2-client.odootest"
+CLIENT_SECRET = "odoo-test-client-secret"
+REFRESH_TOKEN = "Atzr|odoo-test-refresh-token"
+US = "ATVPDKIKX0DER"
+DE = "A1PA6795UKMFR9"
+
+
+def import_emulator():
+    """The emulator is the repository's top-level package `amazon_emulator`."""
+    if str(REPO) not in sys.path:
+        sys.path.append(str(REPO))
+    try:
+        from amazon_emulator import AmazonEmulator  # noqa: PLC0415
+    except ImportError as error:
+        raise unittest.SkipTest(
+            f"amazon_emulator not found in {REPO}: run the tests from the project repository"
+        ) from error
+    return AmazonEmulator
+
+
+class AmazonCase(TransactionCase):
+    """An emulator, a seller registered on it, and an Odoo account pointing at it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.enterClassContext(loopback_only())
+        emulator_class = import_emulator()
+        cls.emulator = cls.enterClassContext(emulator_class())
+        cls.company = cls.env.company
+        cls.account = cls.env["amazon.account"].create(
+            {
+                "name": "Emulated seller",
+                "company_id": cls.company.id,
+                "region": "na",
+                "seller_id": SELLER,
+                "lwa_client_id": CLIENT_ID,
+                "lwa_client_secret": CLIENT_SECRET,
+                "refresh_token": REFRESH_TOKEN,
+                "api_endpoint": cls.emulator.url,
+                "lwa_endpoint": cls.emulator.lwa_url,
+            }
+        )
+        cls.salesman = new_test_user(
+            cls.env, login="amazon_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.amazon_admin = new_test_user(
+            cls.env,
+            login="amazon_admin",
+            groups="sales_team.group_sale_manager,amazon_connector.group_amazon_manager",
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.emulator.reset()
+        self.emulator.add_seller(SELLER, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, [US, DE])
+        # Tokens and rate buckets are per process: start each test from a clean slate.
+        SHARED_TOKEN_CACHE.clear()
+        SHARED_RATE_LIMITER.reset()
+        self.addCleanup(self.emulator.clear_faults)
+
+    def assertContractClean(self):
+        self.emulator.assert_contract_clean()

@@ -1,0 +1,75 @@
+# Demo company set-up, run by `make run` through `odoo-bin shell` (which provides `env`).
+# Idempotent: a second run finds what the first created and only refreshes the endpoints.
+
+import os
+
+EMULATOR_URL = os.environ["EMULATOR_URL"].rstrip("/")
+SELLER_ID = "A1DEMOSELLER0001"
+DEMO_PRODUCTS = [
+    ("DEMO-MUG-01", "Ceramic mug 330 ml", 12.90),
+    ("DEMO-TSHIRT-M", "Organic T-shirt, size M", 24.00),
+    ("DEMO-BOTTLE-75", "Steel bottle 750 ml", 19.50),
+    ("DEMO-NOTEBOOK-A5", "Dotted notebook A5", 8.75),
+]
+
+
+def ensure(model, domain, values):
+    record = env[model].with_context(active_test=False).search(domain, limit=1)
+    if record:
+        return record
+    return env[model].create(values)
+
+
+company = env.company
+env.ref("base.EUR").active = True
+env.ref("base.USD").active = True
+
+fbm_warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+fba_warehouse = ensure(
+    "stock.warehouse",
+    [("code", "=", "AFBA"), ("company_id", "=", company.id)],
+    {"name": "Amazon FBA", "code": "AFBA", "company_id": company.id, "is_amazon_fba": True},
+)
+journal = ensure(
+    "account.journal",
+    [("code", "=", "AMZN"), ("company_id", "=", company.id)],
+    {"name": "Amazon", "code": "AMZN", "type": "bank", "company_id": company.id},
+)
+for sku, name, price in DEMO_PRODUCTS:
+    ensure(
+        "product.product",
+        [("default_code", "=", sku)],
+        {
+            "name": name,
+            "default_code": sku,
+            "list_price": price,
+            "type": "consu",
+            "is_storable": True,
+        },
+    )
+
+account = ensure(
+    "amazon.account",
+    [("seller_id", "=", SELLER_ID), ("company_id", "=", company.id)],
+    {"name": "Demo Amazon account (emulator)", "seller_id": SELLER_ID, "company_id": company.id},
+)
+account.write(
+    {
+        "region": "na",
+        "lwa_client_id": "amzn1.application-oa2-client.demo",
+        "lwa_client_secret": "demo-client-secret",
+        "refresh_token": "Atzr|demo-refresh-token",
+        "api_endpoint": EMULATOR_URL,
+        "lwa_endpoint": f"{EMULATOR_URL}/auth/o2/token",
+        "fba_warehouse_id": fba_warehouse.id,
+        "fbm_warehouse_id": fbm_warehouse.id,
+        "payment_journal_id": journal.id,
+    }
+)
+connected = account._check_connection()
+env.cr.commit()
+print(
+    f"demo account {account.name!r}: {account.state}, marketplaces "
+    f"{', '.join(account.marketplace_ids.mapped('name')) or '-'}"
+    + ("" if connected else f" ({account.last_error})")
+)

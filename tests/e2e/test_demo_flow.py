@@ -1,0 +1,240 @@
+"""End to end: the emulator and Odoo as separate processes, as `make run` starts them.
+
+A real Odoo server (odoo-bin) on a free loopback port serves a database with the addon; the
+demo set-up script configures the demo account against a standalone emulator process; then a
+client talks to Odoo over JSON-RPC like the web client does.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+REQUIRED = ("ODOO_SRC", "ODOO_CONFIG")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before opening {port}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.25)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout}s")
+
+
+@pytest.fixture(scope="module")
+def odoo_setup():
+    missing = [name for name in REQUIRED if not os.environ.get(name)]
+    if missing:
+        pytest.fail(f"run through `make test` (missing {', '.join(missing)})")
+    database = os.environ.get("ODOO_TEST_DB", "amazon_connector_test")
+    odoo_bin = [
+        sys.executable,
+        str(Path(os.environ["ODOO_SRC"]) / "odoo-bin"),
+        "-c",
+        os.environ["ODOO_CONFIG"],
+        "-d",
+        database,
+    ]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # The Odoo stage leaves the addon installed; install it when this stage runs alone.
+    subprocess.run(
+        [
+            *odoo_bin,
+            "-i",
+            "amazon_connector",
+            "--stop-after-init",
+            "--without-demo",
+            "--log-level=warn",
+            "--http-port=0",
+        ],
+        env=env,
+        check=True,
+        timeout=600,
+    )
+    return odoo_bin, env, database
+
+
+@pytest.fixture(scope="module")
+def emulator_process(odoo_setup):
+    _odoo_bin, env, _database = odoo_setup
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "amazon_emulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--scenario",
+            "demo",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, process, timeout=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def odoo_server(odoo_setup, emulator_process):
+    odoo_bin, env, database = odoo_setup
+    demo = subprocess.run(
+        [*odoo_bin, "shell", "--no-http", "--log-level=warn"],
+        input=(REPO / "setup" / "demo.py").read_bytes(),
+        env={**env, "EMULATOR_URL": emulator_process},
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stderr.decode()[-2000:]
+    assert b"connected" in demo.stdout, demo.stdout.decode()[-2000:]
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *odoo_bin,
+            f"--http-port={port}",
+            "--http-interface=127.0.0.1",
+            f"--db-filter=^{database}$",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}", database
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+class JsonRpc:
+    def __init__(self, url, database, login, password):
+        self.url = url
+        self.database = database
+        self.password = password
+        self.uid = self.call("common", "login", database, login, password)
+        assert self.uid, "admin login refused"
+
+    def call(self, service, method, *args):
+        response = requests.post(
+            f"{self.url}/jsonrpc",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {"service": service, "method": method, "args": list(args)},
+            },
+            timeout=60,
+        )
+        body = response.json()
+        if "error" in body:
+            raise AssertionError(body["error"]["data"]["message"])
+        return body["result"]
+
+    def execute(self, model, method, *args, **kwargs):
+        return self.call(
+            "object",
+            "execute_kw",
+            self.database,
+            self.uid,
+            self.password,
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+
+@pytest.fixture(scope="module")
+def rpc(odoo_server):
+    url, database = odoo_server
+    return JsonRpc(url, database, "admin", "admin")
+
+
+def demo_account(rpc):
+    accounts = rpc.execute(
+        "amazon.account",
+        "search_read",
+        [["seller_id", "=", "A1DEMOSELLER0001"]],
+        fields=["state", "marketplace_ids", "api_endpoint", "fba_warehouse_id", "last_error"],
+    )
+    assert len(accounts) == 1
+    return accounts[0]
+
+
+def test_login_page_is_served(odoo_server):
+    url, _database = odoo_server
+    response = requests.get(f"{url}/web/login", timeout=30)
+    assert response.status_code == 200
+    assert "Log in" in response.text
+
+
+def test_demo_account_is_connected_to_the_emulator(rpc, emulator_process):
+    account = demo_account(rpc)
+    assert account["state"] == "connected", account["last_error"]
+    assert account["api_endpoint"] == emulator_process
+    marketplaces = rpc.execute(
+        "amazon.marketplace", "read", account["marketplace_ids"], fields=["marketplace_id"]
+    )
+    assert {m["marketplace_id"] for m in marketplaces} == {"ATVPDKIKX0DER", "A1PA6795UKMFR9"}
+    assert account["fba_warehouse_id"]
+
+
+def test_buttons_over_rpc(rpc):
+    account_id = demo_account(rpc)["id"]
+    result = rpc.execute("amazon.account", "action_test_connection", [account_id])
+    assert result["params"]["type"] == "success"
+    (reference,) = rpc.execute(
+        "ir.model.data",
+        "search_read",
+        [["module", "=", "amazon_connector"], ["name", "=", "ir_cron_amazon_sync_orders"]],
+        fields=["res_id"],
+    )
+    cron = reference["res_id"]
+    before = rpc.execute("ir.cron.trigger", "search_count", [["cron_id", "=", cron]])
+    rpc.execute("amazon.account", "action_sync_orders", [account_id])
+    after = rpc.execute("ir.cron.trigger", "search_count", [["cron_id", "=", cron]])
+    assert after == before + 1
+
+
+def test_amazon_menu_under_sales(rpc):
+    menus = rpc.execute(
+        "ir.ui.menu",
+        "search_read",
+        [["complete_name", "=like", "Sales/Amazon/%"]],
+        fields=["complete_name"],
+    )
+    names = {menu["complete_name"] for menu in menus}
+    assert names == {
+        "Sales/Amazon/Orders",
+        "Sales/Amazon/Offers",
+        "Sales/Amazon/Accounts",
+        "Sales/Amazon/Marketplaces",
+    }
