@@ -307,8 +307,10 @@ def write_odoo_config(odoo_src):
     return config
 
 
-def odoo_command(odoo_src, config, *args):
-    return [str(PYTHON), str(odoo_src / "odoo-bin"), "-c", str(config), *args]
+def odoo_command(odoo_src, config, *args, subcommand=None):
+    """odoo-bin [subcommand] -c config args...: a subcommand must come first."""
+    head = [str(PYTHON), str(odoo_src / "odoo-bin"), *([subcommand] if subcommand else [])]
+    return [*head, "-c", str(config), *args]
 
 
 def odoo_environment():
@@ -388,7 +390,13 @@ def command_run(_args):
         with open(REPO / "setup" / "demo.py", "rb") as script:
             run(
                 odoo_command(
-                    odoo_src, config, "shell", "-d", DEMO_DB, "--no-http", "--log-level=warn"
+                    odoo_src,
+                    config,
+                    "-d",
+                    DEMO_DB,
+                    "--no-http",
+                    "--log-level=warn",
+                    subcommand="shell",
                 ),
                 stdin=script,
                 env={**env, "EMULATOR_URL": f"http://127.0.0.1:{EMULATOR_PORT}"},

@@ -37,6 +37,8 @@ from .rate_limit import SHARED_RATE_LIMITER
 from .tokens import SHARED_TOKEN_CACHE, account_key
 
 _logger = logging.getLogger(__name__)
+# httpx logs every request URL at INFO; our own DEBUG line per call says what matters.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 REGION_ENDPOINTS = {
     "na": "https://sellingpartnerapi-na.amazon.com",
@@ -78,6 +80,11 @@ class _ApiHost:
     endpoint: str
     marketplace_id: str
     region: str
+
+
+def _sleep(seconds):
+    """time.sleep looked up at call time, so tests can patch it."""
+    time.sleep(seconds)
 
 
 def amazon_timestamp(value):
@@ -195,7 +202,7 @@ class AmazonClient:
         max_retries=2,
         rate_limiter=SHARED_RATE_LIMITER,
         token_cache=SHARED_TOKEN_CACHE,
-        sleep=time.sleep,
+        sleep=None,
     ):
         missing = credentials.missing()
         if missing:
@@ -211,7 +218,7 @@ class AmazonClient:
         self.key = account_key(self.lwa_endpoint, credentials.client_id, credentials.refresh_token)
         self._limiter = rate_limiter
         self._tokens = token_cache
-        self._sleep = sleep
+        self._sleep = sleep or _sleep
         self._http = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
         self._transport = _CheckedTransport(self, self._http)
         self._host = _ApiHost(endpoint=self.api_endpoint, marketplace_id="", region=region)
@@ -278,8 +285,13 @@ class AmazonClient:
             raise AmazonInvalidResponseError(
                 "searchOrders answered without an orders list", operation="searchOrders"
             )
-        next_token = (body.get("pagination") or {}).get("nextToken")
-        return Page(items=orders, next_token=next_token, raw=body)
+        # The library moves `pagination` out of the payload into its own attribute.
+        pagination = response.pagination or {}
+        return Page(
+            items=orders,
+            next_token=pagination.get("nextToken"),
+            raw={**body, "pagination": pagination},
+        )
 
     def iter_order_pages(self, first_token=None, **filters):
         """Every page of a searchOrders query, following pagination tokens."""

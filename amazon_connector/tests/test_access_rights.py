@@ -52,6 +52,8 @@ class TestAccessRights(AmazonCase):
         self.account.with_user(self.amazon_admin).write(
             {"lwa_client_secret": "new-secret-value", "name": "Renamed seller"}
         )
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking values are written at commit time
         bodies = " ".join(
             str(value)
             for message in self.account.message_ids

@@ -5,6 +5,8 @@ from odoo.tests import tagged
 
 from .common import DE, US, AmazonCase
 
+ACCOUNT_LOGGER = "odoo.addons.amazon_connector.models.amazon_account"
+
 
 @tagged("post_install", "-at_install")
 class TestAmazonAccount(AmazonCase):
@@ -26,7 +28,9 @@ class TestAmazonAccount(AmazonCase):
 
     def test_bad_credentials_put_the_account_in_error(self):
         self.account.lwa_client_secret = "not-the-secret"
-        result = self.account.action_test_connection()
+        with self.assertLogs(ACCOUNT_LOGGER, "WARNING") as logs:
+            result = self.account.action_test_connection()
+        self.assertNotIn("not-the-secret", "".join(logs.output))
         self.assertEqual(result["params"]["type"], "danger")
         self.assertEqual(self.account.state, "error")
         self.assertIn("invalid_client", self.account.last_error)
@@ -37,7 +41,8 @@ class TestAmazonAccount(AmazonCase):
         self.emulator.inject_fault(
             "throttle", operation="getMarketplaceParticipations", times=1, rate=0.016
         )
-        self.account.action_test_connection()
+        with self.assertLogs(ACCOUNT_LOGGER, "WARNING"):
+            self.account.action_test_connection()
         self.assertEqual(self.account.state, "error")
         self.assertIn("retry after", self.account.last_error)
         self.assertEqual(len(self.emulator.requests_for("getMarketplaceParticipations")), 1)
@@ -46,7 +51,7 @@ class TestAmazonAccount(AmazonCase):
         self.emulator.inject_fault(
             "server_error", operation="getMarketplaceParticipations", times=3, status=503
         )
-        with mock.patch("time.sleep"):
+        with mock.patch("time.sleep"), self.assertLogs(ACCOUNT_LOGGER, "WARNING"):
             self.account.action_test_connection()
         self.assertEqual(self.account.state, "error")
         self.assertIn("HTTP 503", self.account.last_error)
@@ -56,7 +61,7 @@ class TestAmazonAccount(AmazonCase):
         self.emulator.inject_fault(
             "server_error", operation="getMarketplaceParticipations", times=3, status=500
         )
-        with mock.patch("time.sleep"):
+        with mock.patch("time.sleep"), self.assertLogs(ACCOUNT_LOGGER, "WARNING"):
             self.account.action_test_connection()
         self.assertEqual(self.account.state, "error")
         self.account.action_test_connection()
@@ -82,6 +87,7 @@ class TestAmazonAccount(AmazonCase):
 
     def test_neutralize_blanks_credentials(self):
         self.account.action_test_connection()
+        self.env.flush_all()
         for query in get_neutralization_queries(["amazon_connector"]):
             self.env.cr.execute(query)
         self.account.invalidate_recordset()

@@ -41,7 +41,9 @@ def add_orders(emulator, count, marketplace=US, start=None):
                 marketplace,
                 fulfilled_by="AMAZON",
                 status="SHIPPED",
-                items=[{"sku": "SKU-1", "quantity": 1, "unit_price": "10.00"}],
+                items=[
+                    {"sku": "SKU-1", "asin": "B000000001", "quantity": 1, "unit_price": "10.00"}
+                ],
                 created=stamp,
                 updated=stamp,
             ),
@@ -57,7 +59,7 @@ def test_marketplace_participations(make_client, emulator):
     tokens = emulator.requests_for("lwaToken")
     assert len(tokens) == 1
     call = emulator.requests_for("getMarketplaceParticipations")[0]
-    assert call.headers.get("x-amz-access-token", "").startswith("Atza|")
+    assert (call.header("x-amz-access-token") or "").startswith("Atza|")
 
 
 @pytest.mark.parametrize(
@@ -200,10 +202,10 @@ def test_access_token_shared_by_clients_and_threads(make_client, emulator):
 def test_rate_limit_header_updates_the_limiter(make_client, emulator):
     limiter = RateLimiter()
     client = make_client(rate_limiter=limiter)
+    limiter.update_rate(client.key, "getMarketplaceParticipations", 99.0)
     client.get_marketplace_participations()
     rate, _burst = limiter.usage_plan(client.key, "getMarketplaceParticipations")
-    served = emulator.requests_for("getMarketplaceParticipations")[0]
-    assert rate == pytest.approx(float(served.response_headers["x-amzn-RateLimit-Limit"]))
+    assert rate == pytest.approx(0.016)  # what the emulator's header says, as Amazon's
 
 
 def test_pagination_follows_every_token(make_client, emulator):
@@ -243,7 +245,7 @@ def test_contract_violation_of_our_request_is_caught(make_client, emulator):
             marketplace_ids=[US], last_updated_after=NOW, fulfillment_statuses=["NOT_A_STATUS"]
         )
     assert any("NOT_A_STATUS" in problem for problem in emulator.contract_violations)
-    emulator.contract_violations.clear()
+    emulator.clear_contract_violations()
 
 
 def test_outside_hosts_are_blocked_in_tests(credentials):

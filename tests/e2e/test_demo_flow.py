@@ -5,6 +5,7 @@ demo set-up script configures the demo account against a standalone emulator pro
 client talks to Odoo over JSON-RPC like the web client does.
 """
 
+import configparser
 import os
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg2
 import pytest
 import requests
 
@@ -37,42 +39,60 @@ def wait_for_port(port, process, timeout=90):
     raise RuntimeError(f"nothing listens on port {port} after {timeout}s")
 
 
+def addon_installed(config_path, database):
+    config = configparser.ConfigParser()
+    config.read(config_path)
+    options = config["options"]
+    try:
+        connection = psycopg2.connect(
+            dbname=database,
+            host=options["db_host"],
+            port=options["db_port"],
+            user=options["db_user"],
+        )
+    except psycopg2.OperationalError:
+        return False
+    with connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM ir_module_module WHERE name = 'amazon_connector' AND state = 'installed'"
+        )
+        installed = cursor.fetchone() is not None
+    connection.close()
+    return installed
+
+
 @pytest.fixture(scope="module")
 def odoo_setup():
     missing = [name for name in REQUIRED if not os.environ.get(name)]
     if missing:
         pytest.fail(f"run through `make test` (missing {', '.join(missing)})")
     database = os.environ.get("ODOO_TEST_DB", "amazon_connector_test")
-    odoo_bin = [
-        sys.executable,
-        str(Path(os.environ["ODOO_SRC"]) / "odoo-bin"),
-        "-c",
-        os.environ["ODOO_CONFIG"],
-        "-d",
-        database,
-    ]
+    odoo_bin = [sys.executable, str(Path(os.environ["ODOO_SRC"]) / "odoo-bin")]
+    options = ["-c", os.environ["ODOO_CONFIG"], "-d", database]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     # The Odoo stage leaves the addon installed; install it when this stage runs alone.
-    subprocess.run(
-        [
-            *odoo_bin,
-            "-i",
-            "amazon_connector",
-            "--stop-after-init",
-            "--without-demo",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
-        env=env,
-        check=True,
-        timeout=600,
-    )
-    return odoo_bin, env, database
+    if not addon_installed(os.environ["ODOO_CONFIG"], database):
+        subprocess.run(
+            [
+                *odoo_bin,
+                *options,
+                "-i",
+                "amazon_connector",
+                "--stop-after-init",
+                "--without-demo",
+                "--log-level=warn",
+                "--http-port=0",
+            ],
+            env=env,
+            check=True,
+            timeout=600,
+        )
+    return odoo_bin, options, env, database
 
 
 @pytest.fixture(scope="module")
 def emulator_process(odoo_setup):
-    _odoo_bin, env, _database = odoo_setup
+    _odoo_bin, _options, env, _database = odoo_setup
     port = free_port()
     process = subprocess.Popen(
         [
@@ -101,9 +121,9 @@ def emulator_process(odoo_setup):
 
 @pytest.fixture(scope="module")
 def odoo_server(odoo_setup, emulator_process):
-    odoo_bin, env, database = odoo_setup
+    odoo_bin, options, env, database = odoo_setup
     demo = subprocess.run(
-        [*odoo_bin, "shell", "--no-http", "--log-level=warn"],
+        [*odoo_bin, "shell", *options, "--no-http", "--log-level=warn"],
         input=(REPO / "setup" / "demo.py").read_bytes(),
         env={**env, "EMULATOR_URL": emulator_process},
         capture_output=True,
@@ -116,6 +136,7 @@ def odoo_server(odoo_setup, emulator_process):
     process = subprocess.Popen(
         [
             *odoo_bin,
+            *options,
             f"--http-port={port}",
             "--http-interface=127.0.0.1",
             f"--db-filter=^{database}$",
@@ -211,25 +232,27 @@ def test_buttons_over_rpc(rpc):
     account_id = demo_account(rpc)["id"]
     result = rpc.execute("amazon.account", "action_test_connection", [account_id])
     assert result["params"]["type"] == "success"
-    (reference,) = rpc.execute(
-        "ir.model.data",
-        "search_read",
-        [["module", "=", "amazon_connector"], ["name", "=", "ir_cron_amazon_sync_orders"]],
-        fields=["res_id"],
-    )
-    cron = reference["res_id"]
+    cron = xmlid_to_res_id(rpc, "ir_cron_amazon_sync_orders")
     before = rpc.execute("ir.cron.trigger", "search_count", [["cron_id", "=", cron]])
     rpc.execute("amazon.account", "action_sync_orders", [account_id])
     after = rpc.execute("ir.cron.trigger", "search_count", [["cron_id", "=", cron]])
     assert after == before + 1
 
 
-def test_amazon_menu_under_sales(rpc):
-    menus = rpc.execute(
-        "ir.ui.menu",
+def xmlid_to_res_id(rpc, name):
+    (reference,) = rpc.execute(
+        "ir.model.data",
         "search_read",
-        [["complete_name", "=like", "Sales/Amazon/%"]],
-        fields=["complete_name"],
+        [["module", "=", "amazon_connector"], ["name", "=", name]],
+        fields=["res_id"],
+    )
+    return reference["res_id"]
+
+
+def test_amazon_menu_under_sales(rpc):
+    root = xmlid_to_res_id(rpc, "menu_amazon_root")
+    menus = rpc.execute(
+        "ir.ui.menu", "search_read", [["parent_id", "=", root]], fields=["complete_name"]
     )
     names = {menu["complete_name"] for menu in menus}
     assert names == {
