@@ -127,7 +127,7 @@ def run_pytest(summary, stage, paths, note):
 
 
 def stage_pure(summary):
-    run_pytest(summary, "pure", ["tests", "--ignore=tests/e2e"], "client, emulator, setup")
+    run_pytest(summary, "pure", ["tests", "--ignore=tests/e2e"], "client, documents, emulator")
 
 
 def drop_test_database():

@@ -2,18 +2,7 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "amazon.order.reference.mixin"]
 
-    amazon_account_id = fields.Many2one(
-        "amazon.account",
-        index="btree_not_null",
-        readonly=True,
-        copy=False,
-    )
-    amazon_order_ref = fields.Char(
-        string="Amazon Order",
-        index="btree_not_null",
-        readonly=True,
-        copy=False,
-        help="The Amazon order this invoice or credit note belongs to.",
-    )
+    amazon_order_ref = fields.Char(index="btree_not_null")

@@ -17,20 +17,9 @@ AMAZON_CHANNELS = [
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "amazon.order.reference.mixin"]
 
-    amazon_account_id = fields.Many2one(
-        "amazon.account",
-        index="btree_not_null",
-        readonly=True,
-        copy=False,
-    )
-    amazon_order_ref = fields.Char(
-        string="Amazon Order",
-        readonly=True,
-        copy=False,
-        help="Amazon's order id, unique per Amazon account.",
-    )
     amazon_marketplace_id = fields.Many2one("amazon.marketplace", readonly=True, copy=False)
     amazon_channel = fields.Selection(
         AMAZON_CHANNELS, string="Amazon Fulfilment", readonly=True, copy=False

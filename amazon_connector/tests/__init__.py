@@ -1,1 +1,4 @@
-from . import test_access_rights, test_amazon_account, test_amazon_marketplace, test_amazon_offer
+from . import test_amazon_marketplace
+from . import test_access_rights
+from . import test_amazon_account
+from . import test_amazon_offer

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class AmazonOrderReferenceMixin(models.AbstractModel):
+    """The Amazon order a document (sale order, invoice, credit note) belongs to."""
+
+    _name = "amazon.order.reference.mixin"
+    _description = "Amazon Order Reference"
+
+    amazon_account_id = fields.Many2one(
+        "amazon.account", index="btree_not_null", readonly=True, copy=False
+    )
+    amazon_order_ref = fields.Char(
+        string="Amazon Order",
+        readonly=True,
+        copy=False,
+        help="Amazon's order id, unique per Amazon account.",
+    )

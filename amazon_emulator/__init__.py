@@ -1,0 +1,19 @@
+"""A local emulator of Amazon's Selling Partner API (and its Login with Amazon token endpoint).
+
+It speaks Amazon's wire format, checked against Amazon's own API models; see `AmazonEmulator`.
+"""
+
+from .clock import ManualClock
+from .contract import ContractValidator, find_models_dir, load_contract_validator
+from .orders import make_order
+from .server import AmazonEmulator, RecordedRequest
+
+__all__ = [
+    "AmazonEmulator",
+    "ContractValidator",
+    "ManualClock",
+    "RecordedRequest",
+    "find_models_dir",
+    "load_contract_validator",
+    "make_order",
+]

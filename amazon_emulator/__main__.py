@@ -1,0 +1,56 @@
+"""Run the emulator in the foreground: `python -m amazon_emulator --port 8765 --scenario demo`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+
+from .scenarios import SCENARIOS
+from .server import AmazonEmulator
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m amazon_emulator", description="Local Amazon SP-API emulator."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--scenario", default="demo", choices=sorted(SCENARIOS))
+    parser.add_argument("--scenario-file", help="JSON scenario loaded after --scenario")
+    parser.add_argument("--models-dir", help="Amazon's API models (else $AMAZON_MODELS_DIR)")
+    parser.add_argument("--no-validate", action="store_true", help="skip contract checks")
+    parser.add_argument("--enforce-rate-limits", action="store_true")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(message)s")
+    emulator = AmazonEmulator(
+        host=args.host,
+        port=args.port,
+        models_dir=args.models_dir,
+        validate=not args.no_validate,
+        enforce_rate_limits=args.enforce_rate_limits,
+    )
+    emulator.load_scenario(args.scenario)
+    if args.scenario_file:
+        emulator.load_scenario_file(args.scenario_file)
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    with emulator:
+        print(
+            f"amazon_emulator: scenario {args.scenario!r} served at {emulator.url} "
+            f"(token URL {emulator.lwa_url})",
+            flush=True,
+        )
+        stop.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,394 @@
+"""Contract checks against Amazon's published SP-API models (Swagger 2.0), with bravado-core.
+
+The models are never copied into the repository: they are read at run time from the
+directory `find_models_dir()` finds. Loading a model is slow (about a second), so each file
+is loaded once per process and shared by every `ContractValidator`.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import logging
+import os
+import re
+import threading
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+with warnings.catch_warnings():
+    # bravado-core still imports jsonschema's deprecated RefResolver.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from bravado_core.exception import SwaggerValidationError
+    from bravado_core.spec import Spec
+    from bravado_core.swagger20_validator import get_validator_type
+
+_log = logging.getLogger("amazon_emulator")
+
+MODELS_ENV_VAR = "AMAZON_MODELS_DIR"
+MODEL_FILES = {
+    "orders": "models/orders-api-model/orders_2026-01-01.json",
+    "sellers": "models/sellers-api-model/sellers.json",
+}
+MODELS_MISSING_WARNING = (
+    "amazon_emulator: Amazon API models not found (set AMAZON_MODELS_DIR); "
+    "contract checks are SKIPPED"
+)
+
+# Decimal amounts are strings that "follow RFC 7159 for number representation".
+_RFC7159_NUMBER = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
+_COLLECTION_SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
+_NON_SCHEMA_PARAM_KEYS = {"name", "in", "required", "description", "x-example"}
+_SPEC_CONFIG = {"use_models": False}
+
+
+def default_models_dir() -> Path:
+    """`<repo root>/../shared/amazon-models`, the repo root being this package's parent."""
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "amazon-models"
+
+
+def find_models_dir(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The models directory: `explicit`, else $AMAZON_MODELS_DIR, else the default.
+
+    The first of these that is given decides; None when it does not hold the models.
+    """
+    if explicit is not None:
+        candidate = Path(explicit)
+    elif os.environ.get(MODELS_ENV_VAR):
+        candidate = Path(os.environ[MODELS_ENV_VAR])
+    else:
+        candidate = default_models_dir()
+    if all((candidate / relative).is_file() for relative in MODEL_FILES.values()):
+        return candidate.resolve()
+    return None
+
+
+def load_contract_validator(models_dir: str | os.PathLike | None = None):
+    """A `ContractValidator`, or None (after one warning per process) without the models."""
+    found = find_models_dir(models_dir)
+    if found is not None:
+        return ContractValidator(found)
+    _warn_models_missing()
+    return None
+
+
+@functools.cache
+def _warn_models_missing() -> None:
+    """Warns once per process, however many emulators start."""
+    _log.warning(MODELS_MISSING_WARNING)
+
+
+@dataclass(frozen=True)
+class ContractOperation:
+    """One operation of a model: `GET /orders/2026-01-01/orders/{orderId}` is `getOrder`."""
+
+    operation_id: str
+    method: str
+    path_template: str
+    model: str
+
+    @property
+    def _pattern(self) -> re.Pattern:
+        return _template_pattern(self.path_template)
+
+    def path_params(self, path: str) -> dict[str, str] | None:
+        match = self._pattern.match(path)
+        return match.groupdict() if match else None
+
+    @property
+    def is_templated(self) -> bool:
+        return "{" in self.path_template
+
+
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{([^}]+)\}", template)
+    regex = "".join(
+        f"(?P<{part}>[^/]+)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
+    )
+    return re.compile(f"^{regex}$")
+
+
+class _SchemaChecker:
+    """jsonschema validation with bravado-core's Swagger 2.0 rules, for one spec."""
+
+    def __init__(self, spec: Spec):
+        self.spec = spec
+        self._validator_class = get_validator_type(spec)
+
+    def problems(self, schema: dict, value, where: str) -> list[str]:
+        validator = self._validator_class(
+            schema, format_checker=self.spec.format_checker, resolver=self.spec.resolver
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+        return [f"{where}{_json_path(error.absolute_path)}: {error.message}" for error in errors]
+
+
+def _json_path(parts: Iterable) -> str:
+    rendered = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
+    return f" at {rendered.lstrip('.')}" if rendered else ""
+
+
+class _LoadedModel:
+    """A model file as two bravado specs: as published, and a strict copy for responses."""
+
+    def __init__(self, name: str, path: Path):
+        spec_dict = json.loads(path.read_text(encoding="utf-8"))
+        self.name = name
+        self.spec = _build_spec(spec_dict, path)
+        self.checker = _SchemaChecker(self.spec)
+        self.strict_checker = _SchemaChecker(
+            _build_spec(_strict_copy(spec_dict), path, validate_spec=False)
+        )
+        self.operations = [
+            ContractOperation(op["operationId"], method.upper(), template, name)
+            for template, path_item in spec_dict["paths"].items()
+            for method, op in path_item.items()
+            if isinstance(op, dict) and "operationId" in op
+        ]
+
+    def operation_spec(self, operation: ContractOperation) -> dict:
+        return self.spec.spec_dict["paths"][operation.path_template][operation.method.lower()]
+
+    def operation_params(self, operation: ContractOperation) -> list[dict]:
+        """Path-level parameters overridden by the operation's own, by (location, name)."""
+        path_item = self.spec.spec_dict["paths"][operation.path_template]
+        declared = [
+            *path_item.get("parameters", []),
+            *self.operation_spec(operation).get("parameters", []),
+        ]
+        params = {(p["in"], p["name"]): p for p in map(self.spec.deref, declared)}
+        return list(params.values())
+
+
+def _build_spec(spec_dict: dict, path: Path, validate_spec: bool = True) -> Spec:
+    config = dict(_SPEC_CONFIG, validate_swagger_spec=validate_spec)
+    origin = path.as_uri()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            return Spec.from_dict(spec_dict, origin_url=origin, config=config)
+        except SwaggerValidationError:
+            # Some of Amazon's models do not pass the Swagger 2.0 meta-validation.
+            config["validate_swagger_spec"] = False
+            return Spec.from_dict(spec_dict, origin_url=origin, config=config)
+
+
+def _strict_copy(spec_dict: dict) -> dict:
+    """The model with undeclared properties forbidden and Decimal amounts checked.
+
+    The emulator must serve nothing Amazon does not define, so objects get
+    `additionalProperties: false` unless the model says otherwise.
+    """
+    strict = copy.deepcopy(spec_dict)
+    _forbid_additional_properties(strict)
+    decimal = strict.get("definitions", {}).get("Decimal")
+    if decimal and decimal.get("type") == "string":
+        decimal.setdefault("pattern", _RFC7159_NUMBER)
+    return strict
+
+
+def _forbid_additional_properties(node) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _forbid_additional_properties(item)
+    elif isinstance(node, dict):
+        if isinstance(node.get("properties"), dict):
+            node.setdefault("additionalProperties", False)
+        for key, value in node.items():
+            if key not in ("examples", "example", "x-amzn-api-sandbox"):
+                _forbid_additional_properties(value)
+
+
+_model_cache: dict[Path, _LoadedModel] = {}
+_model_cache_lock = threading.Lock()
+
+
+def _load_model(name: str, path: Path) -> _LoadedModel:
+    with _model_cache_lock:
+        if path not in _model_cache:
+            _model_cache[path] = _LoadedModel(name, path)
+        return _model_cache[path]
+
+
+class ContractValidator:
+    """Checks requests and responses against Amazon's models in `models_dir`."""
+
+    def __init__(self, models_dir: str | os.PathLike, models: Mapping[str, str] | None = None):
+        """`models`: name -> file under `models_dir`; by default `MODEL_FILES`."""
+        self.models_dir = Path(models_dir)
+        self._model_files = dict(models or MODEL_FILES)
+        self._models: dict[str, _LoadedModel] | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> ContractValidator:
+        """Load the model files now instead of on first use."""
+        self._loaded()
+        return self
+
+    def _loaded(self) -> dict[str, _LoadedModel]:
+        with self._lock:
+            if self._models is None:
+                self._models = {
+                    name: _load_model(name, (self.models_dir / relative).resolve())
+                    for name, relative in self._model_files.items()
+                }
+            return self._models
+
+    @property
+    def operations(self) -> list[ContractOperation]:
+        return [op for model in self._loaded().values() for op in model.operations]
+
+    def operation(self, operation_id: str) -> ContractOperation | None:
+        return next((op for op in self.operations if op.operation_id == operation_id), None)
+
+    def match(self, method: str, path: str) -> ContractOperation | None:
+        """The operation serving `method path`; literal paths win over templated ones."""
+        candidates = [
+            op
+            for op in self.operations
+            if op.method == method.upper() and op.path_params(path) is not None
+        ]
+        return min(candidates, key=lambda op: op.is_templated, default=None)
+
+    # Requests
+
+    def validate_request(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, list[str]],
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> list[str]:
+        operation = self.match(method, path)
+        if operation is None:
+            return [f"{method.upper()} {path}: no such operation in Amazon's models"]
+        model = self._loaded()[operation.model]
+        params = model.operation_params(operation)
+        sent = {
+            "path": operation.path_params(path),
+            "query": query,
+            "header": {name.lower(): value for name, value in (headers or {}).items()},
+            "body": {"body": body} if body else {},
+        }
+        problems = [
+            f"{operation.operation_id} request: query parameter {name!r} is not defined "
+            "by the model"
+            for name in query
+            if not any(p["in"] == "query" and p["name"] == name for p in params)
+        ]
+        for param in params:
+            raw = _sent_value(param, sent)
+            problems += _param_problems(model.checker, operation, param, raw)
+        return problems
+
+    # Responses
+
+    def validate_response(
+        self,
+        operation: ContractOperation | str,
+        status: int,
+        body_json,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[str]:
+        """Problems of a response the emulator serves, checked strictly (see `_strict_copy`).
+
+        `body_json` is the parsed JSON body, or None when the body is not JSON.
+        """
+        if isinstance(operation, str):
+            operation = self._require_operation(operation)
+        model = self._loaded()[operation.model]
+        responses = model.operation_spec(operation).get("responses", {})
+        response_spec = model.spec.deref(responses.get(str(status), responses.get("default")))
+        where = f"{operation.operation_id} response {status}"
+        if response_spec is None:
+            return [f"{where}: status {status} is not defined by the model"]
+        header_names = {name.lower() for name in (headers or {})}
+        problems = [
+            f"{where}: header {name!r} is missing"
+            for name in response_spec.get("headers", {})
+            if name.lower() not in header_names
+        ]
+        schema = response_spec.get("schema")
+        if schema is None:
+            return problems
+        if body_json is None:
+            return [*problems, f"{where}: body is not JSON"]
+        return problems + model.strict_checker.problems(schema, body_json, f"{where} body")
+
+    def validate_definition(self, model: str, definition: str, value, strict: bool = True):
+        """Problems of `value` against `#/definitions/<definition>` of a model ("orders")."""
+        loaded = self._loaded()[model]
+        checker = loaded.strict_checker if strict else loaded.checker
+        return checker.problems({"$ref": f"#/definitions/{definition}"}, value, definition)
+
+    def _require_operation(self, operation_id: str) -> ContractOperation:
+        operation = self.operation(operation_id)
+        if operation is None:
+            raise KeyError(f"no operation {operation_id!r} in the loaded models")
+        return operation
+
+
+def _param_problems(checker: _SchemaChecker, operation, param: dict, raw) -> list[str]:
+    where = f"{operation.operation_id} request: {param['in']} parameter {param['name']!r}"
+    if raw is None:
+        return [f"{where} is required"] if param.get("required") else []
+    if param["in"] == "body":
+        return _body_problems(checker, param, raw, where)
+    if isinstance(raw, list) and param.get("collectionFormat") != "multi":
+        if len(raw) > 1:
+            repeated = f"{where} is given {len(raw)} times; arrays are sent once"
+            return [f"{repeated}, comma-separated (collectionFormat csv)"]
+        raw = raw[0]
+    value, problem = _cast_param(param, raw)
+    if problem:
+        return [f"{where}: {problem}"]
+    schema = {k: v for k, v in param.items() if k not in _NON_SCHEMA_PARAM_KEYS}
+    return checker.problems(schema, value, where)
+
+
+def _sent_value(param: dict, sent: dict[str, Mapping]):
+    """The raw value sent for `param`, None when absent; `sent` is keyed by location."""
+    location = param["in"]
+    key = {"header": param["name"].lower(), "body": "body"}.get(location, param["name"])
+    return sent.get(location, {}).get(key)
+
+
+def _body_problems(checker: _SchemaChecker, param: dict, raw: bytes, where: str) -> list[str]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return [f"{where} is not valid JSON"]
+    return checker.problems(param.get("schema", {}), value, where)
+
+
+def _cast_param(param: dict, raw: str):
+    """Turn a raw string parameter into the JSON value its schema describes."""
+    if param.get("type") == "array":
+        separator = _COLLECTION_SEPARATORS.get(param.get("collectionFormat", "csv"), ",")
+        items = raw if isinstance(raw, list) else raw.split(separator)
+        cast = [_cast_scalar(param.get("items", {}).get("type"), item) for item in items]
+        problem = next((problem for _, problem in cast if problem), None)
+        return [value for value, _ in cast], problem and f"item {problem}"
+    return _cast_scalar(param.get("type"), raw)
+
+
+def _cast_scalar(param_type: str | None, raw: str):
+    try:
+        if param_type == "integer":
+            return int(raw), None
+        if param_type == "number":
+            return float(raw), None
+    except ValueError:
+        return None, f"{raw!r} is not a valid {param_type}"
+    if param_type == "boolean":
+        if raw in ("true", "false"):
+            return raw == "true", None
+        return None, f"{raw!r} is not a valid boolean"
+    return raw, None

@@ -1,0 +1,79 @@
+"""SP-API usage plans: the rate header every response carries, and optional throttling."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .wire import Reply, error_reply
+
+
+@dataclass(frozen=True)
+class UsagePlan:
+    rate: float  # requests per second
+    burst: int
+
+    @property
+    def header_value(self) -> str:
+        return f"{self.rate:g}"
+
+
+# Amazon's default plans, from the models' "Usage Plan" tables.
+USAGE_PLANS = {
+    "searchOrders": UsagePlan(0.0056, 20),
+    "getOrder": UsagePlan(0.5, 30),
+    "getMarketplaceParticipations": UsagePlan(0.016, 15),
+}
+
+
+class _TokenBucket:
+    def __init__(self, plan: UsagePlan, now: datetime):
+        self.plan = plan
+        self.tokens = float(plan.burst)
+        self.updated = now
+
+    def take(self, now: datetime) -> bool:
+        elapsed = max((now - self.updated).total_seconds(), 0.0)
+        self.tokens = min(self.plan.burst, self.tokens + elapsed * self.plan.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class RateLimiter:
+    """One token bucket per selling partner and operation, refilled by the emulator clock."""
+
+    def __init__(self, clock: Callable[[], datetime]):
+        self._clock = clock
+        self._buckets: dict[tuple[str, str], _TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, seller_id: str, operation: str) -> bool:
+        plan = USAGE_PLANS.get(operation)
+        if plan is None:
+            return True
+        now = self._clock()
+        with self._lock:
+            bucket = self._buckets.setdefault((seller_id, operation), _TokenBucket(plan, now))
+            return bucket.take(now)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+
+
+def throttled_reply(operation: str, rate: float | None = None, retry_after=None) -> Reply:
+    """Amazon's 429; the rate header tells the plan's rate unless `rate` says otherwise."""
+    reply = error_reply(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
+    plan = USAGE_PLANS.get(operation)
+    if rate is None and plan is not None:
+        rate = plan.rate
+    if rate is not None:
+        reply.headers["x-amzn-RateLimit-Limit"] = f"{rate:g}"
+    if retry_after is not None:
+        reply.headers["Retry-After"] = str(retry_after)
+    return reply

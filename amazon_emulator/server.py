@@ -1,0 +1,476 @@
+"""`AmazonEmulator`: Login with Amazon and the SP-API on a local HTTP server.
+
+    with AmazonEmulator() as amazon:
+        amazon.add_seller("A1SELLER", "client-id", "secret", "Atzr|refresh", ["US"])
+        amazon.add_order("A1SELLER", make_order("111-0000001-0000001", "ATVPDKIKX0DER", ...))
+        ...  # point the client at amazon.url and amazon.lwa_url
+        amazon.assert_contract_clean()
+
+Every SP-API request is checked against Amazon's models before it is served (a request that
+breaks them gets a 400), and every reply is checked too; what breaks the models ends up in
+`contract_violations`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import scenarios
+from .clock import as_utc, format_timestamp, utc_now
+from .contract import load_contract_validator
+from .faults import LWA_OPERATION, Fault, FaultQueue
+from .operations import LWA_PATH, Operations, route
+from .orders import apply_fulfillment_status, deep_merge
+from .ratelimit import USAGE_PLANS, RateLimiter, throttled_reply
+from .store import EmulatorStore, SellerAccount, marketplace_ids_of
+from .wire import Reply, Request, error_reply, invalid_input
+
+_log = logging.getLogger("amazon_emulator")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the emulator received, and the status it answered."""
+
+    method: str
+    path: str
+    operation: str | None  # operationId, "lwaToken", or None when nothing is served there
+    query: dict[str, list[str]]
+    headers: dict[str, str] = field(repr=False)  # holds tokens: kept out of reprs
+    body: bytes = field(repr=False)
+    status: int
+    response_json: object = field(repr=False)  # None when the reply was not JSON
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
+
+class AmazonEmulator:
+    """Amazon's side of the wire, for tests (in-process) and demos (`python -m amazon_emulator`)."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        models_dir: str | os.PathLike | None = None,
+        validate: bool = True,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        enforce_rate_limits: bool = False,
+    ):
+        self._address = (host, port)
+        self._clock = clock or utc_now
+        self._contract = load_contract_validator(models_dir) if validate else None
+        self.enforce_rate_limits = enforce_rate_limits
+        self._store = EmulatorStore()
+        self._operations = Operations(self._store, self.now)
+        self._faults = FaultQueue()
+        self._rate_limiter = RateLimiter(self.now)
+        self._records_lock = threading.Lock()
+        self._requests: list[RecordedRequest] = []
+        self._violations: list[str] = []
+        self._server: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # Life cycle
+
+    def start(self) -> AmazonEmulator:
+        if self._server is not None:
+            return self
+        if self._contract is not None:
+            self._contract.load()  # now rather than while the first request waits
+        self._server = _HttpServer(self._address, self._handle)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # how long stop() may wait
+            name=f"amazon-emulator-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        _log.info("amazon_emulator: listening on %s", self.url)
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> AmazonEmulator:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    @property
+    def host(self) -> str:
+        return self._address[0]
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the emulator is not running; call start() first")
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """The SP-API endpoint, the emulator's stand-in for https://sellingpartnerapi-na.amazon.com."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def lwa_url(self) -> str:
+        """The Login with Amazon token URL, stand-in for https://api.amazon.com/auth/o2/token."""
+        return self.url + LWA_PATH
+
+    def now(self) -> datetime:
+        return as_utc(self._clock())
+
+    @property
+    def contract_checks_enabled(self) -> bool:
+        return self._contract is not None
+
+    # Sellers and their orders
+
+    def add_seller(
+        self,
+        seller_id: str,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        marketplace_ids: Iterable[str],
+        *,
+        store_name: str | None = None,
+    ) -> None:
+        """Register a selling partner: its app credentials and the marketplaces it sells in
+        (ids or country codes). Several sellers may share one app (client id and secret)."""
+        self._store.add_seller(
+            SellerAccount(
+                seller_id=seller_id,
+                client_id=client_id,
+                client_secret=client_secret,
+                refresh_token=refresh_token,
+                marketplace_ids=marketplace_ids_of(marketplace_ids),
+                store_name=store_name or f"Store {seller_id}",
+            )
+        )
+
+    def issue_access_token(self, seller_id: str, expires_in: int = 3600) -> str:
+        """An access token for `seller_id`, as if its client had called the token endpoint."""
+        return self._operations.issue_access_token(seller_id, expires_in)
+
+    def add_order(self, seller_id: str, order: Mapping) -> None:
+        """Store an Orders API 2026-01-01 `Order` (as `make_order` builds), as it is."""
+        self._store.put_order(seller_id, dict(order))
+
+    def get_stored_order(self, seller_id: str, order_id: str) -> dict | None:
+        """A copy of the stored order, with every dataset."""
+        return copy.deepcopy(self._store.order(seller_id, order_id))
+
+    def update_order(self, seller_id: str, order_id: str, **changes) -> dict:
+        """Change order fields (nested dicts are merged) and bump `lastUpdatedTime` to now,
+        unless the changes set it. Returns a copy of the changed order."""
+
+        def change(order: dict) -> None:
+            deep_merge(order, changes)
+            if "lastUpdatedTime" not in changes:
+                self._touch(order)
+
+        return self._store.change_order(seller_id, order_id, change)
+
+    def set_fulfillment_status(self, seller_id: str, order_id: str, status: str) -> dict:
+        """Move the order to `status` (items' quantities follow) and bump `lastUpdatedTime`."""
+
+        def change(order: dict) -> None:
+            apply_fulfillment_status(order, status)
+            self._touch(order)
+
+        return self._store.change_order(seller_id, order_id, change)
+
+    def cancel_order(
+        self,
+        seller_id: str,
+        order_id: str,
+        cancelled_by: str = "BUYER",
+        reason: str | None = None,
+    ) -> dict:
+        """Cancel the order (items get a `cancellation`) and bump `lastUpdatedTime`."""
+
+        def change(order: dict) -> None:
+            apply_fulfillment_status(order, "CANCELLED", cancelled_by, reason)
+            self._touch(order)
+
+        return self._store.change_order(seller_id, order_id, change)
+
+    def _touch(self, order: dict) -> None:
+        order["lastUpdatedTime"] = format_timestamp(self.now())
+
+    def load_scenario(self, data: Mapping | str) -> None:
+        """Add sellers and orders: `{"sellers": [add_seller kwargs...], "orders": {seller_id:
+        [Order...]}}`, or the name of a built-in scenario ("demo")."""
+        if isinstance(data, str):
+            data = scenarios.build_scenario(data, self.now())
+        for seller in data.get("sellers", []):
+            self.add_seller(**seller)
+        for seller_id, orders in data.get("orders", {}).items():
+            for order in orders:
+                self.add_order(seller_id, order)
+
+    def load_scenario_file(self, path: str | os.PathLike) -> None:
+        self.load_scenario(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def reset(self) -> None:
+        """Forget sellers, orders, tokens, faults, recorded requests and violations."""
+        self._store.reset()
+        self._faults.clear()
+        self._rate_limiter.reset()
+        self.clear_requests()
+        self.clear_contract_violations()
+
+    # Faults
+
+    def inject_fault(
+        self, kind: str, operation: str | None = None, times: int = 1, **options
+    ) -> Fault:
+        """Make the next `times` calls of `operation` fail.
+
+        kinds: "throttle" (options rate, retry_after), "server_error" (status 500|503),
+        "slow" (delay seconds), "truncated", "malformed", "expired_token".
+        operation: an operationId or "lwaToken"; None means any SP-API operation (not the
+        token endpoint). Faults are consumed in the order they were injected.
+        """
+        return self._faults.inject(kind, operation, times, **options)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    @property
+    def pending_faults(self) -> list[Fault]:
+        return self._faults.pending
+
+    # Recording and contract
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._records_lock:
+            return list(self._requests)
+
+    def requests_for(self, operation: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.operation == operation]
+
+    def clear_requests(self) -> None:
+        with self._records_lock:
+            self._requests.clear()
+
+    @property
+    def contract_violations(self) -> list[str]:
+        with self._records_lock:
+            return list(self._violations)
+
+    def clear_contract_violations(self) -> None:
+        with self._records_lock:
+            self._violations.clear()
+
+    def assert_contract_clean(self) -> None:
+        violations = self.contract_violations
+        if violations:
+            listing = "\n".join(f"- {v}" for v in violations)
+            raise AssertionError(f"{len(violations)} SP-API contract violation(s):\n{listing}")
+
+    # Serving (called from the HTTP server's threads)
+
+    def _handle(self, request: Request) -> Reply:
+        routed = route(request.method, request.path)
+        operation = routed[0] if routed else None
+        try:
+            if operation == LWA_OPERATION:
+                reply = self._serve_token_request(request)
+            else:
+                reply = self._serve_sp_api(request, routed)
+        except Exception:
+            _log.exception("amazon_emulator: failed serving %s %s", request.method, request.path)
+            reply = error_reply(500, "InternalFailure", "The emulator failed; see its log.")
+        reply = reply.with_headers(_standard_headers(operation), replace_existing=False)
+        if operation in USAGE_PLANS:
+            self._check_reply(operation, reply)
+        self._record(request, operation, reply)
+        return reply
+
+    def _serve_token_request(self, request: Request) -> Reply:
+        fault = self._faults.take(LWA_OPERATION)
+        return self._apply_fault(fault, LWA_OPERATION, lambda: self._operations.lwa_token(request))
+
+    def _serve_sp_api(self, request: Request, routed) -> Reply:
+        problems = self._check_request(request)
+        if routed is None:
+            return error_reply(404, "NotFound", "Resource not found.")
+        operation, path_params = routed
+        fault = self._faults.take(operation)
+        return self._apply_fault(
+            fault, operation, lambda: self._answer(operation, request, path_params, problems)
+        )
+
+    def _apply_fault(self, fault: Fault | None, operation: str, answer: Callable[[], Reply]):
+        if fault is None:
+            return answer()
+        _log.info("amazon_emulator: injecting %s fault into %s", fault.kind, operation)
+        time.sleep(fault.delay)
+        if fault.replaces_reply:
+            return fault.reply(operation)
+        return fault.alter(answer())
+
+    def _answer(self, operation: str, request: Request, path_params, problems) -> Reply:
+        seller = self._operations.authenticate(request)
+        if isinstance(seller, Reply):
+            return seller
+        if self.enforce_rate_limits and not self._rate_limiter.allow(seller.seller_id, operation):
+            return throttled_reply(operation)
+        if problems:
+            return invalid_input(*problems)
+        return self._operations.answer(operation, seller, request, path_params)
+
+    def _check_request(self, request: Request) -> list[str]:
+        if self._contract is None:
+            return []
+        problems = self._contract.validate_request(
+            request.method, request.path, request.query, request.headers, request.body
+        )
+        for problem in problems:
+            # Request problems quote only what the client sent in the URL: no personal data.
+            _log.warning("amazon_emulator: contract violation: %s", problem)
+        self._add_violations(problems)
+        return problems
+
+    def _check_reply(self, operation: str, reply: Reply) -> None:
+        if self._contract is None or not reply.check_contract:
+            return
+        problems = self._contract.validate_response(
+            operation, reply.status, reply.json_body, reply.headers
+        )
+        if problems:
+            # The messages may quote order data, so the log only counts them.
+            _log.warning(
+                "amazon_emulator: %d contract violation(s) in a %s reply; see contract_violations",
+                len(problems),
+                operation,
+            )
+        self._add_violations(problems)
+
+    def _add_violations(self, problems: list[str]) -> None:
+        with self._records_lock:
+            self._violations.extend(problems)
+
+    def _record(self, request: Request, operation: str | None, reply: Reply) -> None:
+        record = RecordedRequest(
+            method=request.method,
+            path=request.path,
+            operation=operation,
+            query=request.query,
+            headers=request.headers,
+            body=request.body,
+            status=reply.status,
+            response_json=reply.json_body,
+        )
+        with self._records_lock:
+            self._requests.append(record)
+        _log.debug("amazon_emulator: %s %s -> %s", request.method, request.path, reply.status)
+
+
+def _standard_headers(operation: str | None) -> dict[str, str]:
+    """Headers of every reply: a request id, and the usage plan's rate for SP-API operations."""
+    headers = {"x-amzn-RequestId": str(uuid.uuid4())}
+    if operation in USAGE_PLANS:
+        headers["x-amzn-RateLimit-Limit"] = USAGE_PLANS[operation].header_value
+    return headers
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handle: Callable[[Request], Reply]):
+        super().__init__(address, _RequestHandler)
+        self.handle = handle
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request, client_address):
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End kept-alive connections, so that nothing is served after stop()."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # the client may have closed it already
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # One buffered write per reply and no Nagle: otherwise kept-alive connections wait on
+    # delayed ACKs (about 40 ms a request).
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
+    server_version = "Server"
+    sys_version = ""
+    server: _HttpServer
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        request = Request(
+            method=self.command,
+            path=unquote(url.path),
+            query=parse_qs(url.query, keep_blank_values=True),
+            headers=dict(self.headers.items()),
+            body=body,
+        )
+        reply = self.server.handle(request)
+        try:
+            self._send(reply)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (a "slow" fault, say)
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
+        self.wfile.flush()
+
+    def log_message(self, format: str, *args) -> None:
+        """Silenced: the request line can carry more than a log should (the emulator logs
+        method, path and status at DEBUG level itself)."""

@@ -1,0 +1,39 @@
+"""Usage plans: the rate header, and token buckets when enforced."""
+
+import pytest
+from emulator_support import NOW, PARTICIPATIONS_PATH, SELLER, SpApi
+
+from amazon_emulator import AmazonEmulator, ManualClock
+
+
+@pytest.fixture
+def strict_api(http):
+    clock = ManualClock(NOW)
+    with AmazonEmulator(clock=clock, enforce_rate_limits=True) as amazon:
+        amazon.add_seller(**SELLER)
+        http.base_url = amazon.url
+        yield SpApi(http, amazon.issue_access_token(SELLER["seller_id"])), clock
+        amazon.assert_contract_clean()
+
+
+def test_burst_then_429_until_the_bucket_refills(strict_api):
+    api, clock = strict_api
+
+    statuses = [api.get(PARTICIPATIONS_PATH).status_code for _ in range(16)]
+    assert statuses == [200] * 15 + [429]
+
+    clock.advance(1 / 0.016)
+    assert api.get(PARTICIPATIONS_PATH).status_code == 200
+    assert api.get(PARTICIPATIONS_PATH).status_code == 429
+
+
+def test_buckets_are_per_operation(strict_api):
+    api, _ = strict_api
+    for _ in range(15):
+        api.get(PARTICIPATIONS_PATH)
+
+    assert api.get_order("111-0000001-0000001").status_code == 404
+
+
+def test_rate_limits_are_not_enforced_by_default(api):
+    assert {api.get(PARTICIPATIONS_PATH).status_code for _ in range(20)} == {200}
