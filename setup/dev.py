@@ -171,8 +171,8 @@ def pg_bindir():
 def pg_data_dir():
     # The server refuses to run as root: as root, the cluster belongs to the postgres user.
     if os.geteuid() == 0:
-        return Path("/var/lib/postgresql/amazon_connector")
-    return STATE / "pgdata"
+        return Path(f"/var/lib/postgresql/amazon_connector-{PG_PORT}")
+    return STATE / f"pgdata-{PG_PORT}"
 
 
 def as_pg_owner(cmd):
