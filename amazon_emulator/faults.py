@@ -30,6 +30,7 @@ class Fault:
     operation: str | None  # None: any SP-API operation (the token endpoint only by name)
     times: int
     options: dict = field(default_factory=dict)
+    after: int = 0  # matching calls that still pass before the fault starts
 
     def applies_to(self, operation: str) -> bool:
         if self.operation is None:
@@ -81,9 +82,11 @@ class FaultQueue:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
 
-    def inject(self, kind: str, operation: str | None = None, times: int = 1, **options) -> Fault:
+    def inject(
+        self, kind: str, operation: str | None = None, times: int = 1, after: int = 0, **options
+    ) -> Fault:
         _check_fault(kind, operation, times, options)
-        fault = Fault(kind, operation, times, options)
+        fault = Fault(kind, operation, times, options, after=max(0, after))
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -93,6 +96,9 @@ class FaultQueue:
         with self._lock:
             fault = next((f for f in self._faults if f.applies_to(operation)), None)
             if fault is None:
+                return None
+            if fault.after:
+                fault.after -= 1
                 return None
             fault.times -= 1
             if fault.times <= 0:

@@ -247,16 +247,16 @@ class AmazonEmulator:
     # Faults
 
     def inject_fault(
-        self, kind: str, operation: str | None = None, times: int = 1, **options
+        self, kind: str, operation: str | None = None, times: int = 1, after: int = 0, **options
     ) -> Fault:
-        """Make the next `times` calls of `operation` fail.
+        """Make `times` calls of `operation` fail, once `after` calls have passed.
 
         kinds: "throttle" (options rate, retry_after), "server_error" (status 500|503),
         "slow" (delay seconds), "truncated", "malformed", "expired_token".
         operation: an operationId or "lwaToken"; None means any SP-API operation (not the
         token endpoint). Faults are consumed in the order they were injected.
         """
-        return self._faults.inject(kind, operation, times, **options)
+        return self._faults.inject(kind, operation, times, after, **options)
 
     def clear_faults(self) -> None:
         self._faults.clear()

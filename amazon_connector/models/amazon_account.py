@@ -1,15 +1,34 @@
+import json
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
-from ..amazon_sp import AccountCredentials, AmazonClient, AmazonError
+from ..amazon_sp import (
+    AccountCredentials,
+    AmazonClient,
+    AmazonError,
+    AmazonRequestError,
+    AmazonThrottledError,
+)
 from ..amazon_sp.documents import AmazonDocumentError, parse_marketplace_participations
 from .amazon_marketplace import AMAZON_REGIONS
 
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "amazon_connector.group_amazon_manager"
+# Orders are searched by last update, up to a couple of minutes before now (Amazon's own lag),
+# each window overlapping the previous one so late-indexed changes are not missed.
+IMPORT_LAG = timedelta(minutes=2)
+IMPORT_OVERLAP = timedelta(minutes=10)
+# Statuses an import asks for: shipped (FBA), paid (FBM) and cancelled; pending orders wait.
+SYNCED_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
+CUSTOMER_MODES = [
+    ("channel", "One customer per channel (FBA / FBM)"),
+    ("buyer", "One customer per buyer (matched on the buyer's e-mail)"),
+]
 ACCOUNT_STATES = [
     ("draft", "Not connected"),
     ("connected", "Connected"),
@@ -96,6 +115,61 @@ class AmazonAccount(models.Model):
         domain="[('type', 'in', ('bank', 'cash'))]",
         help="Journal where the payments Amazon collects from buyers are registered.",
     )
+    responsible_user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        help="Salesperson of the imported orders; gets an activity when an order needs a "
+        "person (cancelled after shipping, total differing from Amazon's).",
+    )
+    customer_mode = fields.Selection(CUSTOMER_MODES, required=True, default="channel")
+    fbm_register_payment = fields.Boolean(
+        string="Register FBM Payments",
+        default=True,
+        help="When the invoice of an FBM order is posted, register Amazon's payment in the "
+        "payment journal (Amazon has collected it from the buyer).",
+    )
+    shipping_product_id = fields.Many2one(
+        "product.product",
+        default=lambda self: self.env.ref(
+            "amazon_connector.product_amazon_shipping", raise_if_not_found=False
+        ),
+        help="Product of the shipping line of imported orders.",
+    )
+    gift_wrap_product_id = fields.Many2one(
+        "product.product",
+        default=lambda self: self.env.ref(
+            "amazon_connector.product_amazon_gift_wrap", raise_if_not_found=False
+        ),
+        help="Product of the gift wrap line of imported orders.",
+    )
+    discount_product_id = fields.Many2one(
+        "product.product",
+        string="Promotion Product",
+        default=lambda self: self.env.ref(
+            "amazon_connector.product_amazon_promotion", raise_if_not_found=False
+        ),
+        help="Product of the promotion discount line of imported orders.",
+    )
+    fallback_product_id = fields.Many2one(
+        "product.product",
+        help="Sold for an SKU that no offer or internal reference knows. Leave empty to hold "
+        "such orders in Amazon import issues until the SKU is mapped.",
+    )
+    order_import_days = fields.Integer(
+        string="First Import (days)",
+        default=3,
+        help="How far back the first order import looks.",
+    )
+    orders_synced_until = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="Every order Amazon changed before this moment is imported.",
+    )
+    orders_window_start = fields.Datetime(readonly=True, copy=False)
+    orders_window_end = fields.Datetime(readonly=True, copy=False)
+    orders_page_token = fields.Char(readonly=True, copy=False)
+    issue_count = fields.Integer(compute="_compute_issue_count")
     order_count = fields.Integer(compute="_compute_order_count")
     offer_count = fields.Integer(compute="_compute_offer_count")
 
@@ -107,6 +181,17 @@ class AmazonAccount(models.Model):
         )
         for account in self:
             account.order_count = counts.get(account, 0)
+
+    def _compute_issue_count(self):
+        counts = dict(
+            self.env["amazon.order.issue"]._read_group(
+                [("account_id", "in", self.ids), ("state", "=", "open")],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.issue_count = counts.get(account, 0)
 
     def _compute_offer_count(self):
         counts = dict(
@@ -258,6 +343,14 @@ class AmazonAccount(models.Model):
         action["context"] = {"default_account_id": self.id}
         return action
 
+    def action_view_issues(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_order_issue"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
     def _notification(self, message, kind, sticky=False):
         return {
             "type": "ir.actions.client",
@@ -269,10 +362,140 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _cron_sync_orders(self):
-        """Scheduled synchronisation of every active account, one account per commit."""
-        accounts = self.search([("state", "!=", "draft")])
-        cron = self.env["ir.cron"]
-        for index, account in enumerate(accounts, 1):
-            account._check_connection()
-            if not cron._commit_progress(1, remaining=len(accounts) - index):
-                break
+        """Scheduled synchronisation of every connected account."""
+        for account in self.search([("state", "!=", "draft")]):
+            account._sync_orders()
+
+    # ------------------------------------------------------------------ order import
+
+    def _sync_orders(self):
+        """Import the orders Amazon changed since the last run, then retry open issues.
+
+        Incremental and resumable: the window [synced until - overlap, now - lag] is fixed
+        when it starts and kept with the token of the next page after each committed page,
+        so a run stopped anywhere (throttled, crashed, out of time) resumes where it was,
+        and `orders_synced_until` only moves once the whole window is stored.
+        """
+        self.ensure_one()
+        if not self._lock_for_sync():
+            _logger.info("Amazon account %s: another worker is synchronising it", self.id)
+            return False
+        marketplaces = self.marketplace_ids.mapped("marketplace_id")
+        if not marketplaces:
+            self.write(
+                {
+                    "state": "error",
+                    "last_error": self.env._(
+                        "No marketplace: press Test connection to fetch the account's marketplaces."
+                    ),
+                }
+            )
+            return False
+        try:
+            completed = self._import_order_pages(marketplaces)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True)
+            return False
+        except AmazonError as error:
+            self._record_sync_error(error)
+            return False
+        if completed:
+            self._retry_open_issues()
+        return completed
+
+    def _import_order_pages(self, marketplace_ids):
+        now = fields.Datetime.now()
+        token = self.orders_page_token or None
+        if token:
+            # Resuming: a page token only holds with the very same filters.
+            window_start, window_end = self.orders_window_start, self.orders_window_end
+        else:
+            synced = self.orders_synced_until or now - timedelta(days=self.order_import_days)
+            window_start, window_end = synced - IMPORT_OVERLAP, now - IMPORT_LAG
+        filters = {
+            "marketplace_ids": marketplace_ids,
+            "last_updated_after": window_start,
+            "last_updated_before": window_end,
+            "fulfillment_statuses": SYNCED_STATUSES,
+        }
+        importer = self.env["amazon.order.importer"]
+        with self._amazon_client() as client:
+            try:
+                pages = client.iter_order_pages(first_token=token, **filters)
+                for page in pages:
+                    importer._import_orders(self, page.items)
+                    self.write(
+                        {
+                            "orders_window_start": window_start,
+                            "orders_window_end": window_end,
+                            "orders_page_token": page.next_token,
+                        }
+                    )
+                    if not self._commit_page(len(page.items)):
+                        return False
+            except AmazonRequestError:
+                if not token:
+                    raise
+                # A page token lives 24 hours: start the window again on the next run.
+                _logger.info("Amazon account %s: page token refused, window restarts", self.id)
+                self._reset_window()
+                return False
+        self._reset_window()
+        self.write({"orders_synced_until": window_end, "state": "connected", "last_error": False})
+        return True
+
+    def _reset_window(self):
+        self.write(
+            {"orders_window_start": False, "orders_window_end": False, "orders_page_token": False}
+        )
+
+    def _commit_page(self, processed):
+        """Commit the page (in a cron), then take the account's lock again; False: stop."""
+        remaining_time = self.env["ir.cron"]._commit_progress(processed)
+        return bool(remaining_time) and self._lock_for_sync()
+
+    def _lock_for_sync(self):
+        """Row lock held until the next commit: two workers never import the same pages."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM amazon_account WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                self.id,
+            )
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _record_sync_error(self, error, throttled=False):
+        _logger.warning("Amazon account %s: order import stopped: %s", self.id, error)
+        if throttled:
+            # Not an error of the account: resume as soon as Amazon allows.
+            self.last_error = self.env._("Throttled by Amazon, resuming shortly: %s", error)
+            cron = self.env.ref("amazon_connector.ir_cron_amazon_sync_orders")
+            cron._trigger(fields.Datetime.now() + timedelta(seconds=error.retry_after))
+            return
+        self.write({"state": "error", "last_error": str(error)})
+
+    def _retry_open_issues(self):
+        issues = self.env["amazon.order.issue"].search(
+            [("account_id", "=", self.id), ("state", "=", "open")]
+        )
+        payloads = [json.loads(p) for p in issues.sudo().mapped("payload") if p]
+        if payloads:
+            self.env["amazon.order.importer"]._import_orders(self, payloads)
+
+    def _register_amazon_payments(self, invoices):
+        """Register what Amazon collected from the buyers: one payment per invoice, in the
+        account's payment journal."""
+        self.ensure_one()
+        invoices = invoices.filtered(
+            lambda invoice: (
+                invoice.state == "posted" and invoice.payment_state in ("not_paid", "partial")
+            )
+        )
+        if not invoices or not self.payment_journal_id:
+            return self.env["account.payment"]
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create({"journal_id": self.payment_journal_id.id, "group_payment": False})
+        )
+        return wizard._create_payments()

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .sale_order import AMAZON_CHANNELS
+from .amazon_order_reference_mixin import AMAZON_CHANNELS
 
 
 class AmazonOffer(models.Model):

@@ -1,5 +1,10 @@
 from odoo import fields, models
 
+AMAZON_CHANNELS = [
+    ("fba", "Fulfilled by Amazon (FBA)"),
+    ("fbm", "Fulfilled by Merchant (FBM)"),
+]
+
 
 class AmazonOrderReferenceMixin(models.AbstractModel):
     """The Amazon order a document (sale order, invoice, credit note) belongs to."""
@@ -15,4 +20,7 @@ class AmazonOrderReferenceMixin(models.AbstractModel):
         readonly=True,
         copy=False,
         help="Amazon's order id, unique per Amazon account.",
+    )
+    amazon_channel = fields.Selection(
+        AMAZON_CHANNELS, string="Amazon Fulfilment", readonly=True, copy=False
     )

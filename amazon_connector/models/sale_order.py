@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 # Amazon's FulfillmentStatus values (Orders API 2026-01-01).
 AMAZON_ORDER_STATUSES = [
@@ -10,10 +10,6 @@ AMAZON_ORDER_STATUSES = [
     ("CANCELLED", "Cancelled"),
     ("UNFULFILLABLE", "Unfulfillable"),
 ]
-AMAZON_CHANNELS = [
-    ("fba", "Fulfilled by Amazon (FBA)"),
-    ("fbm", "Fulfilled by Merchant (FBM)"),
-]
 
 
 class SaleOrder(models.Model):
@@ -21,17 +17,53 @@ class SaleOrder(models.Model):
     _inherit = ["sale.order", "amazon.order.reference.mixin"]
 
     amazon_marketplace_id = fields.Many2one("amazon.marketplace", readonly=True, copy=False)
-    amazon_channel = fields.Selection(
-        AMAZON_CHANNELS, string="Amazon Fulfilment", readonly=True, copy=False
-    )
     amazon_status = fields.Selection(
         AMAZON_ORDER_STATUSES,
         readonly=True,
         copy=False,
         help="The order's status on Amazon at the last import.",
     )
+    amazon_last_update = fields.Datetime(
+        readonly=True, copy=False, help="When Amazon last changed the order, as last imported."
+    )
+    amazon_total = fields.Monetary(
+        readonly=True, copy=False, help="What the buyer paid Amazon for the order."
+    )
+    amazon_total_mismatch = fields.Boolean(
+        compute="_compute_amazon_total_mismatch",
+        store=True,
+        help="The order's total in Odoo differs from Amazon's (taxes or rounding): "
+        "check the fiscal setup of its products before invoicing.",
+    )
 
     _amazon_order_uniq = models.UniqueIndex(
         "(amazon_account_id, amazon_order_ref) WHERE amazon_order_ref IS NOT NULL",
         "This Amazon order is already imported for this Amazon account.",
+    )
+
+    @api.depends("amazon_account_id", "amazon_total", "amount_total", "state")
+    def _compute_amazon_total_mismatch(self):
+        for order in self:
+            order.amazon_total_mismatch = bool(
+                order.amazon_account_id
+                and order.state != "cancel"
+                and order.currency_id.compare_amounts(order.amount_total, order.amazon_total)
+            )
+
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        if self.amazon_account_id:
+            values.update(
+                amazon_account_id=self.amazon_account_id.id,
+                amazon_order_ref=self.amazon_order_ref,
+                amazon_channel=self.amazon_channel,
+            )
+        return values
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    amazon_order_item_id = fields.Char(
+        readonly=True, copy=False, help="Amazon's id of the order item this line sells."
     )

@@ -2,3 +2,4 @@ from . import test_amazon_marketplace
 from . import test_access_rights
 from . import test_amazon_account
 from . import test_amazon_offer
+from . import test_order_import

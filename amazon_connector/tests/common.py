@@ -1,5 +1,6 @@
 """Shared set-up of the addon's Odoo tests: an Amazon emulator on loopback and an account."""
 
+import importlib
 import sys
 import unittest
 from pathlib import Path
@@ -18,17 +19,16 @@ US = "ATVPDKIKX0DER"
 DE = "A1PA6795UKMFR9"
 
 
-def import_emulator():
+def import_emulator_module():
     """The emulator is the repository's top-level package `amazon_emulator`."""
     if str(REPO) not in sys.path:
         sys.path.append(str(REPO))
     try:
-        from amazon_emulator import AmazonEmulator  # noqa: PLC0415
+        return importlib.import_module("amazon_emulator")
     except ImportError as error:
         raise unittest.SkipTest(
             f"amazon_emulator not found in {REPO}: run the tests from the project repository"
         ) from error
-    return AmazonEmulator
 
 
 class AmazonCase(TransactionCase):
@@ -38,8 +38,8 @@ class AmazonCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.enterClassContext(loopback_only())
-        emulator_class = import_emulator()
-        cls.emulator = cls.enterClassContext(emulator_class())
+        emulator = import_emulator_module().AmazonEmulator(clock=getattr(cls, "clock", None))
+        cls.emulator = cls.enterClassContext(emulator)
         cls.company = cls.env.company
         cls.account = cls.env["amazon.account"].create(
             {

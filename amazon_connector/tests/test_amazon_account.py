@@ -76,15 +76,6 @@ class TestAmazonAccount(AmazonCase):
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
         )
 
-    def test_cron_checks_every_connected_account(self):
-        self.account.state = "error"
-        with mock.patch.object(
-            type(self.env["ir.cron"]), "_commit_progress", return_value=60.0
-        ) as progress:
-            self.env["amazon.account"]._cron_sync_orders()
-        self.assertEqual(self.account.state, "connected")
-        self.assertTrue(progress.called)
-
     def test_neutralize_blanks_credentials(self):
         self.account.action_test_connection()
         self.env.flush_all()

@@ -131,3 +131,9 @@ def test_token_endpoint_faults(emulator, http):
 def test_bad_faults_are_refused(emulator, args, options):
     with pytest.raises(ValueError):
         emulator.inject_fault(*args, **options)
+
+
+def test_fault_after_some_calls(emulator, api):
+    emulator.inject_fault("server_error", operation="getMarketplaceParticipations", after=2)
+    statuses = [api.get(PARTICIPATIONS_PATH).status_code for _ in range(4)]
+    assert statuses == [200, 200, 500, 200]

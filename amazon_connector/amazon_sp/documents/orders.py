@@ -1,0 +1,298 @@
+"""Orders API 2026-01-01 documents: an `Order` turned into a small typed object.
+
+Amounts come from the PROCEEDS dataset, per item: ITEM (price of the units), SHIPPING,
+GIFT_WRAP, DISCOUNT (negative) and TAX. TAX is what Amazon collected on top of the other
+amounts (US sales tax, for instance); in marketplaces whose prices include VAT the VAT is
+inside ITEM and TAX is zero. So what the buyer paid for an item is the sum of its
+breakdowns, and the order's `grandTotal` is the sum over its items. TAX's detailed
+breakdowns (subtypes ITEM, SHIPPING, GIFT_WRAP, DISCOUNT) say which amount it belongs to.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+
+from .common import AmazonDocumentError, require
+
+DOCUMENT = "Order"
+PENDING_STATUSES = frozenset({"PENDING", "PENDING_AVAILABILITY"})
+FULFILLED_BY = {"AMAZON": "fba", "MERCHANT": "fbm"}
+ZERO = Decimal("0")
+AMOUNT_KINDS = ("ITEM", "SHIPPING", "GIFT_WRAP", "DISCOUNT", "TAX")
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    company: str
+    street: str
+    street2: str
+    city: str
+    state: str
+    zip: str
+    country_code: str
+    phone: str
+
+    def key(self):
+        """What makes two delivery addresses the same place and recipient."""
+        parts = (
+            self.name,
+            self.company,
+            self.street,
+            self.street2,
+            self.city,
+            self.state,
+            self.zip,
+            self.country_code,
+        )
+        return "|".join(part.strip().lower() for part in parts)
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    email: str
+    company: str
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Amounts of an item (or an order) by kind; TAX split by what it was charged on."""
+
+    item: Decimal = ZERO
+    shipping: Decimal = ZERO
+    gift_wrap: Decimal = ZERO
+    discount: Decimal = ZERO
+    tax_item: Decimal = ZERO
+    tax_shipping: Decimal = ZERO
+    tax_gift_wrap: Decimal = ZERO
+    tax_discount: Decimal = ZERO
+
+    @property
+    def tax(self):
+        return self.tax_item + self.tax_shipping + self.tax_gift_wrap + self.tax_discount
+
+    @property
+    def total(self):
+        return self.item + self.shipping + self.gift_wrap + self.discount + self.tax
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    order_item_id: str
+    sku: str
+    asin: str
+    title: str
+    quantity: int
+    quantity_shipped: int
+    unit_price: Decimal
+    amounts: Amounts
+
+
+@dataclass(frozen=True)
+class AmazonOrder:
+    order_id: str
+    marketplace_id: str
+    created: datetime
+    last_updated: datetime
+    status: str
+    channel: str  # "fba" or "fbm"
+    currency: str
+    items: tuple
+    grand_total: Decimal
+    buyer: Buyer | None = None
+    address: Address | None = None
+    raw: dict = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_pending(self):
+        return self.status in PENDING_STATUSES
+
+    @property
+    def amounts(self):
+        """The items' amounts added up by kind."""
+        totals = {name: ZERO for name in Amounts.__dataclass_fields__}
+        for item in self.items:
+            for name in totals:
+                totals[name] += getattr(item.amounts, name)
+        return Amounts(**totals)
+
+
+def parse_timestamp(value, *, path, name):
+    if not isinstance(value, str) or not value:
+        raise AmazonDocumentError(f"missing {name}", document=DOCUMENT, path=path)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise AmazonDocumentError(
+            f"{name} is not an ISO 8601 date-time: {value!r}", document=DOCUMENT, path=path
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    # Odoo stores naive UTC datetimes.
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def parse_money(money, currency, *, path):
+    """Amount of a Money object, which must be in the order's currency."""
+    if not isinstance(money, dict):
+        raise AmazonDocumentError("expected a Money object", document=DOCUMENT, path=path)
+    code = money.get("currencyCode")
+    if currency and code != currency:
+        raise AmazonDocumentError(
+            f"amount in {code}, the order is in {currency}", document=DOCUMENT, path=path
+        )
+    try:
+        return Decimal(str(money.get("amount")))
+    except (InvalidOperation, ValueError):
+        raise AmazonDocumentError(
+            f"not an amount: {money.get('amount')!r}", document=DOCUMENT, path=path
+        ) from None
+
+
+def _text(mapping, *keys):
+    values = (mapping or {}).get
+    return " ".join(str(values(key)).strip() for key in keys if values(key)).strip()
+
+
+def parse_address(recipient):
+    address = (recipient or {}).get("deliveryAddress")
+    if not address:
+        return None
+    return Address(
+        name=_text(address, "name"),
+        company=_text(address, "companyName"),
+        street=_text(address, "addressLine1"),
+        street2=_text(address, "addressLine2", "addressLine3"),
+        city=_text(address, "city") or _text(address, "municipality"),
+        state=_text(address, "stateOrRegion"),
+        zip=_text(address, "postalCode"),
+        country_code=_text(address, "countryCode").upper(),
+        phone=_text(address, "phone"),
+    )
+
+
+def parse_buyer(buyer):
+    if not buyer:
+        return None
+    return Buyer(
+        name=_text(buyer, "buyerName"),
+        email=_text(buyer, "buyerEmail").lower(),
+        company=_text(buyer, "buyerCompanyName"),
+    )
+
+
+def _item_amounts(item, currency, path):
+    proceeds = item.get("proceeds") or {}
+    values = dict.fromkeys(Amounts.__dataclass_fields__, ZERO)
+    for index, breakdown in enumerate(proceeds.get("breakdowns") or []):
+        where = f"{path}.proceeds.breakdowns[{index}]"
+        kind = require(breakdown, "type", document=DOCUMENT, path=where)
+        amount = parse_money(breakdown.get("subtotal"), currency, path=f"{where}.subtotal")
+        if kind == "TAX":
+            values.update(_tax_split(breakdown, amount, currency, where, values))
+        elif kind in AMOUNT_KINDS:
+            values[kind.lower()] += amount
+        # COD_FEE, OTHER: not part of what an Odoo order sells; grandTotal still counts them.
+    return Amounts(**values)
+
+
+def _tax_split(breakdown, amount, currency, where, values):
+    """TAX by what it was charged on; without details, all of it on the item."""
+    split = {name: values[name] for name in values if name.startswith("tax_")}
+    details = breakdown.get("detailedBreakdowns") or []
+    if not details:
+        split["tax_item"] += amount
+        return split
+    for index, detail in enumerate(details):
+        part = parse_money(detail.get("value"), currency, path=f"{where}.detailed[{index}]")
+        subtype = (detail.get("subtype") or "ITEM").lower()
+        name = f"tax_{subtype}" if f"tax_{subtype}" in split else "tax_item"
+        split[name] += part
+    return split
+
+
+def _order_currency(order):
+    total = ((order.get("proceeds") or {}).get("grandTotal")) or {}
+    if total.get("currencyCode"):
+        return total["currencyCode"]
+    for item in order.get("orderItems") or []:
+        price = (((item.get("product") or {}).get("price") or {}).get("unitPrice")) or {}
+        if price.get("currencyCode"):
+            return price["currencyCode"]
+    raise AmazonDocumentError("no currency in the order", document=DOCUMENT)
+
+
+def parse_order_item(item, currency, path):
+    item_id = require(item, "orderItemId", document=DOCUMENT, path=path)
+    quantity = require(item, "quantityOrdered", document=DOCUMENT, path=path, kind=int)
+    if quantity < 0:
+        raise AmazonDocumentError("negative quantityOrdered", document=DOCUMENT, path=path)
+    product = require(item, "product", document=DOCUMENT, path=path, kind=dict)
+    sku = require(product, "sellerSku", document=DOCUMENT, path=f"{path}.product")
+    amounts = _item_amounts(item, currency, path)
+    price = ((product.get("price") or {}).get("unitPrice")) or None
+    if price:
+        unit_price = parse_money(price, currency, path=f"{path}.product.price.unitPrice")
+    elif quantity:
+        unit_price = amounts.item / quantity
+    else:
+        unit_price = ZERO
+    shipped = ((item.get("fulfillment") or {}).get("quantityFulfilled")) or 0
+    return OrderItem(
+        order_item_id=item_id,
+        sku=sku,
+        asin=product.get("asin") or "",
+        title=product.get("title") or sku,
+        quantity=quantity,
+        quantity_shipped=int(shipped),
+        unit_price=unit_price,
+        amounts=amounts,
+    )
+
+
+def parse_order(order):
+    """An Orders API 2026-01-01 `Order` (with FULFILLMENT and PROCEEDS) as an AmazonOrder."""
+    if not isinstance(order, dict):
+        raise AmazonDocumentError("expected an object", document=DOCUMENT)
+    order_id = require(order, "orderId", document=DOCUMENT, path="orderId")
+    path = f"order {order_id}"
+    channel_info = require(order, "salesChannel", document=DOCUMENT, path=path, kind=dict)
+    marketplace_id = require(channel_info, "marketplaceId", document=DOCUMENT, path=path)
+    fulfillment = require(order, "fulfillment", document=DOCUMENT, path=path, kind=dict)
+    status = require(fulfillment, "fulfillmentStatus", document=DOCUMENT, path=path)
+    fulfilled_by = require(fulfillment, "fulfilledBy", document=DOCUMENT, path=path)
+    if fulfilled_by not in FULFILLED_BY:
+        raise AmazonDocumentError(
+            f"unknown fulfilledBy {fulfilled_by!r}", document=DOCUMENT, path=path
+        )
+    currency = _order_currency(order)
+    raw_items = require(order, "orderItems", document=DOCUMENT, path=path, kind=list)
+    items = tuple(
+        parse_order_item(item, currency, f"{path}.orderItems[{index}]")
+        for index, item in enumerate(raw_items)
+    )
+    if not items:
+        raise AmazonDocumentError("an order without items", document=DOCUMENT, path=path)
+    grand_total_money = (order.get("proceeds") or {}).get("grandTotal")
+    grand_total = (
+        parse_money(grand_total_money, currency, path=f"{path}.proceeds.grandTotal")
+        if grand_total_money
+        else sum((item.amounts.total for item in items), ZERO)
+    )
+    return AmazonOrder(
+        order_id=order_id,
+        marketplace_id=marketplace_id,
+        created=parse_timestamp(order.get("createdTime"), path=path, name="createdTime"),
+        last_updated=parse_timestamp(
+            order.get("lastUpdatedTime"), path=path, name="lastUpdatedTime"
+        ),
+        status=status,
+        channel=FULFILLED_BY[fulfilled_by],
+        currency=currency,
+        items=items,
+        grand_total=grand_total,
+        buyer=parse_buyer(order.get("buyer")),
+        address=parse_address(order.get("recipient")),
+        raw=order,
+    )

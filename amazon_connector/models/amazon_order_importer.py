@@ -1,0 +1,664 @@
+"""Amazon orders (parsed documents) turned into Odoo sale orders, deliveries, invoices and
+payments, a page at a time.
+
+Batch work: products, customers, addresses, pricelists and existing orders are looked up once
+per page; orders are created, confirmed, delivered, invoiced and paid as recordsets. When a
+batch step fails, the page is redone one order at a time, so a single bad order becomes an
+import issue and the others are imported.
+"""
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from odoo import api, models
+from odoo.fields import Command
+from odoo.tools import float_round
+
+from ..amazon_sp.documents import AmazonDocumentError, parse_order
+
+_logger = logging.getLogger(__name__)
+
+# Statuses at which an order not yet in Odoo is imported.
+IMPORTABLE_STATUSES = {
+    "fba": {"SHIPPED"},
+    "fbm": {"UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED"},
+}
+QUIET_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+}
+
+
+class OrderHeld(Exception):
+    """This order cannot be imported as it is; it becomes an import issue."""
+
+    def __init__(self, kind, reason):
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+@dataclass
+class ImportProblem:
+    order_ref: str
+    kind: str
+    reason: str
+    raw: dict | None = None
+    marketplace: object = None
+    channel: str | None = None
+    last_update: datetime | None = None
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    skipped: int = 0
+    held: int = 0
+
+    def add(self, other):
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class _Prepared:
+    """An order ready to create: its values and the amount each line must total."""
+
+    order: object
+    values: dict
+    line_targets: list
+
+
+def _unreadable_ref(raw):
+    digest = hashlib.sha1(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+    return f"unreadable-{digest[:12]}"
+
+
+class AmazonOrderImporter(models.AbstractModel):
+    _name = "amazon.order.importer"
+    _description = "Amazon Order Importer"
+
+    # ------------------------------------------------------------------ entry point
+
+    @api.model
+    def _import_orders(self, account, documents):
+        """Import Amazon `Order` documents (dicts) of `account`; returns an ImportResult.
+
+        Idempotent: an order already in Odoo is updated, never created twice.
+        """
+        self = self.with_context(**QUIET_CONTEXT)  # noqa: PLW0642 - a quieter self for batch work
+        account = account.with_context(**QUIET_CONTEXT)
+        result = ImportResult()
+        problems = []
+        orders = self._parse(documents, problems)
+        existing = self._existing_orders(account, orders)
+        new_orders = []
+        for order in orders:
+            sale = existing.get(order.order_id)
+            if sale:
+                self._update_existing(account, sale, order, result)
+            elif order.status in IMPORTABLE_STATUSES[order.channel]:
+                new_orders.append(order)
+            else:
+                result.skipped += 1  # pending, or FBA not shipped yet: comes back when it changes
+        created = self._create_orders(account, new_orders, problems)
+        result.created += len(created)
+        result.held += len(problems)
+        marketplaces = self._marketplaces()
+        for problem in problems:
+            problem.marketplace = marketplaces.get(problem.marketplace)
+        issues = self.env["amazon.order.issue"]
+        issues._record(account, problems)
+        issues._resolve(account, {**existing, **created})
+        _logger.info(
+            "Amazon account %s: %s created, %s updated, %s cancelled, %s skipped, %s held",
+            account.id,
+            result.created,
+            result.updated,
+            result.cancelled,
+            result.skipped,
+            result.held,
+        )
+        return result
+
+    def _parse(self, documents, problems):
+        """Parsed orders, the latest version of each; unreadable ones become problems."""
+        latest = {}
+        for raw in documents:
+            try:
+                order = parse_order(raw)
+            except AmazonDocumentError as error:
+                ref = raw.get("orderId") if isinstance(raw, dict) else None
+                problems.append(
+                    ImportProblem(
+                        ref if isinstance(ref, str) else _unreadable_ref(raw),
+                        "document",
+                        str(error),
+                        raw=raw,
+                    )
+                )
+                continue
+            current = latest.get(order.order_id)
+            if current is None or order.last_updated >= current.last_updated:
+                latest[order.order_id] = order
+        return list(latest.values())
+
+    def _existing_orders(self, account, orders):
+        if not orders:
+            return {}
+        sales = self.env["sale.order"].search(
+            [
+                ("amazon_account_id", "=", account.id),
+                ("amazon_order_ref", "in", [order.order_id for order in orders]),
+            ]
+        )
+        return {sale.amazon_order_ref: sale for sale in sales}
+
+    @api.model
+    def _marketplaces(self):
+        return {
+            marketplace.marketplace_id: marketplace
+            for marketplace in self.env["amazon.marketplace"]
+            .with_context(active_test=False)
+            .search([])
+        }
+
+    # ------------------------------------------------------------------ existing orders
+
+    def _update_existing(self, account, sale, order, result):
+        if sale.amazon_last_update and order.last_updated <= sale.amazon_last_update:
+            result.skipped += 1
+            return
+        sale.write({"amazon_status": order.status, "amazon_last_update": order.last_updated})
+        result.updated += 1
+        if order.status == "CANCELLED" and sale.state != "cancel":
+            self._cancel(account, sale)
+            result.cancelled += 1
+
+    def _cancel(self, account, sale):
+        """Cancel the Odoo order while nothing left the warehouse or was invoiced; otherwise
+        a person decides (return, refund)."""
+        shipped = any(picking.state == "done" for picking in sale.picking_ids)
+        invoiced = any(invoice.state == "posted" for invoice in sale.invoice_ids)
+        if not (shipped or invoiced or sale.locked):
+            sale._action_cancel()
+            return True
+        sale.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Cancelled on Amazon"),
+            note=self.env._(
+                "Amazon cancelled order %s after it was delivered or invoiced in Odoo: "
+                "decide on a return or a credit note.",
+                sale.amazon_order_ref,
+            ),
+            user_id=(account.responsible_user_id or sale.user_id or self.env.user).id,
+        )
+        return False
+
+    # ------------------------------------------------------------------ new orders
+
+    def _create_orders(self, account, orders, problems):
+        """Create the new orders (and complete the FBA ones); returns {order id: sale}."""
+        if not orders:
+            return {}
+        prepared = []
+        lookups = _Lookups(self.env, account, orders)
+        for order in orders:
+            try:
+                prepared.append(self._prepare(account, order, lookups))
+            except OrderHeld as held:
+                problems.append(self._problem(order, held.kind, held.reason))
+        created = {}
+        outcomes = self._in_batches(prepared, lambda batch: self._create_batch(account, batch))
+        for items, outcome in outcomes:
+            if isinstance(outcome, dict):
+                created.update(outcome)
+            else:
+                problems.append(self._problem(items[0].order, "other", outcome))
+        return created
+
+    def _in_batches(self, prepared, process):
+        """Run `process` on all of `prepared` in one savepoint; if that fails, on each alone.
+
+        Returns [(items, {order id: sale})] for what worked, [([item], message)] for each
+        order that failed on its own.
+        """
+        if not prepared:
+            return []
+        try:
+            with self.env.cr.savepoint():
+                return [(prepared, process(prepared))]
+        except Exception as error:  # isolate the culprit below
+            if len(prepared) == 1:
+                return [(prepared, self._describe(prepared[0], error))]
+        outcomes = []
+        for item in prepared:
+            try:
+                with self.env.cr.savepoint():
+                    outcomes.append(([item], process([item])))
+            except Exception as error:  # recorded as an import issue
+                outcomes.append(([item], self._describe(item, error)))
+        return outcomes
+
+    @staticmethod
+    def _describe(item, error):
+        _logger.warning("Amazon order %s not imported: %s", item.order.order_id, error)
+        return f"{error.__class__.__name__}: {error}"
+
+    def _create_batch(self, account, batch):
+        sales = self.env["sale.order"].create([item.values for item in batch])
+        self._fit_amazon_totals(sales, [item.line_targets for item in batch])
+        mismatched = sales.filtered("amazon_total_mismatch")
+        for sale in mismatched:
+            self._flag_total_mismatch(account, sale)
+        fba = sales.filtered(lambda sale: sale.amazon_channel == "fba")
+        if fba:
+            self._complete_fba(account, fba)
+        return {sale.amazon_order_ref: sale for sale in sales}
+
+    def _prepare(self, account, order, lookups):
+        marketplace = lookups.marketplace(order)
+        channel = order.channel
+        warehouse = account.fba_warehouse_id if channel == "fba" else account.fbm_warehouse_id
+        channel_partner = account.fba_partner_id if channel == "fba" else account.fbm_partner_id
+        missing = [
+            label
+            for label, value in (
+                (self.env._("warehouse"), warehouse),
+                (self.env._("customer"), channel_partner),
+                (self.env._("payment journal"), channel == "fbm" or account.payment_journal_id),
+            )
+            if not value
+        ]
+        if missing:
+            raise OrderHeld(
+                "configuration",
+                self.env._(
+                    "The Amazon account has no %(channel)s %(missing)s: complete it, the order "
+                    "is then imported automatically.",
+                    channel=channel.upper(),
+                    missing=", ".join(missing),
+                ),
+            )
+        customer, delivery = lookups.partners(order, channel_partner)
+        lines, targets = self._lines(account, order, lookups)
+        values = {
+            "company_id": account.company_id.id,
+            "partner_id": customer.id,
+            "partner_invoice_id": customer.id,
+            "partner_shipping_id": delivery.id,
+            "warehouse_id": warehouse.id,
+            "pricelist_id": lookups.pricelist(order.currency).id,
+            "client_order_ref": order.order_id,
+            "date_order": order.created,
+            "user_id": account.responsible_user_id.id,
+            "amazon_account_id": account.id,
+            "amazon_order_ref": order.order_id,
+            "amazon_marketplace_id": marketplace.id,
+            "amazon_channel": channel,
+            "amazon_status": order.status,
+            "amazon_last_update": order.last_updated,
+            "amazon_total": float(order.grand_total),
+            "order_line": lines,
+        }
+        return _Prepared(order=order, values=values, line_targets=targets)
+
+    def _lines(self, account, order, lookups):
+        """Sale order lines (commands) and what each must total, tax included, per Amazon."""
+        lines, targets = [], []
+        for item in order.items:
+            if not item.quantity:
+                continue  # cancelled item
+            product = lookups.product(item.sku, order)
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": item.quantity,
+                        "price_unit": float(item.unit_price),
+                        "amazon_order_item_id": item.order_item_id,
+                    }
+                )
+            )
+            targets.append(item.amounts.item + item.amounts.tax_item)
+        amounts = order.amounts
+        for product, amount, tax in (
+            (account.shipping_product_id, amounts.shipping, amounts.tax_shipping),
+            (account.gift_wrap_product_id, amounts.gift_wrap, amounts.tax_gift_wrap),
+            (account.discount_product_id, amounts.discount, amounts.tax_discount),
+        ):
+            if not amount:
+                continue
+            if not product:
+                raise OrderHeld(
+                    "configuration",
+                    self.env._(
+                        "The Amazon account has no product for shipping, gift wrap "
+                        "or promotions, which this order has."
+                    ),
+                )
+            lines.append(
+                Command.create(
+                    {"product_id": product.id, "product_uom_qty": 1, "price_unit": float(amount)}
+                )
+            )
+            targets.append(amount + tax)
+        if not lines:
+            raise OrderHeld("document", self.env._("The Amazon order has no item to sell."))
+        return lines, targets
+
+    def _fit_amazon_totals(self, sales, targets_per_sale):
+        """Make each line total, tax included, what the buyer paid Amazon for it.
+
+        Amazon's prices include VAT in some marketplaces and exclude sales tax in others, and
+        the taxes themselves come from Odoo's fiscal setup: where a taxed line's total differs
+        from Amazon's amount, its unit price is rescaled. What rounding cannot fit leaves the
+        order flagged (amazon_total_mismatch).
+        """
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        for sale, targets in zip(sales, targets_per_sale, strict=True):
+            currency = sale.currency_id
+            for line, amazon_amount in zip(sale.order_line.sorted("id"), targets, strict=True):
+                target = float(amazon_amount)
+                if not line.tax_ids or not line.price_total:
+                    continue
+                if currency.compare_amounts(line.price_total, target) == 0:
+                    continue
+                line.price_unit = float_round(
+                    line.price_unit * target / line.price_total, precision_digits=digits
+                )
+
+    def _flag_total_mismatch(self, account, sale):
+        sale.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Total differs from Amazon's"),
+            note=self.env._(
+                "Odoo computes %(odoo)s for Amazon order %(ref)s, Amazon charged %(amazon)s. "
+                "Check the taxes of its products and fiscal position.",
+                odoo=sale.amount_total,
+                ref=sale.amazon_order_ref,
+                amazon=sale.amazon_total,
+            ),
+            user_id=(account.responsible_user_id or self.env.user).id,
+        )
+
+    def _complete_fba(self, account, sales):
+        """Amazon shipped these: confirm, deliver from the FBA warehouse, invoice, pay.
+
+        The delivery is forced to the ordered quantities: the stock at Amazon goes down even
+        when Odoo's FBA stock is not kept up to date (it may go negative, which shows it).
+        """
+        sales.action_confirm()
+        pickings = sales.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        for move in pickings.move_ids:
+            move.quantity = move.product_uom_qty
+        pickings.move_ids.picked = True
+        pickings.with_context(skip_backorder=True, skip_sms=True)._action_done()
+        invoices = sales._create_invoices()
+        invoices.action_post()
+        paid = invoices.filtered(
+            lambda invoice: not invoice.line_ids.sale_line_ids.order_id.amazon_total_mismatch
+        )
+        account._register_amazon_payments(paid)
+
+    @staticmethod
+    def _problem(order, kind, reason):
+        return ImportProblem(
+            order_ref=order.order_id,
+            kind=kind,
+            reason=reason,
+            raw=order.raw,
+            marketplace=order.marketplace_id,
+            channel=order.channel,
+            last_update=order.last_updated,
+        )
+
+
+class _Lookups:
+    """Everything a page of orders needs from the database, fetched once for the page."""
+
+    def __init__(self, env, account, orders):
+        self.env = env
+        self.account = account
+        self.company = account.company_id
+        self.orders = orders
+        self._marketplaces = env["amazon.order.importer"]._marketplaces()
+        self._countries = {country.code: country for country in env["res.country"].search([])}
+        self._pricelists = {}
+        self._offers = self._load_offers()
+        self._addresses = {}
+        self._customers = {}
+        self._prepare_partners()
+
+    # ---------------------------------------------------------------- marketplaces, pricelists
+
+    def marketplace(self, order):
+        marketplace = self._marketplaces.get(order.marketplace_id)
+        if not marketplace:
+            raise OrderHeld(
+                "document",
+                self.env._("Unknown Amazon marketplace %s", order.marketplace_id),
+            )
+        return marketplace
+
+    def pricelist(self, currency_code):
+        if currency_code not in self._pricelists:
+            self._pricelists[currency_code] = self._find_pricelist(currency_code)
+        return self._pricelists[currency_code]
+
+    def _find_pricelist(self, currency_code):
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", currency_code)], limit=1)
+        )
+        if not currency:
+            raise OrderHeld("document", self.env._("Unknown currency %s", currency_code))
+        if not currency.active:
+            currency.sudo().active = True
+        pricelists = self.env["product.pricelist"].search(
+            [("currency_id", "=", currency.id), ("company_id", "in", [self.company.id, False])],
+            order="company_id",
+        )
+        return pricelists[:1] or self.env["product.pricelist"].sudo().create(
+            {
+                "name": f"Amazon {currency_code}",
+                "currency_id": currency.id,
+                "company_id": self.company.id,
+            }
+        )
+
+    # ---------------------------------------------------------------- products
+
+    def _load_offers(self):
+        skus = {item.sku for order in self.orders for item in order.items}
+        offers = self.env["amazon.offer"].search(
+            [("account_id", "=", self.account.id), ("sku", "in", list(skus))]
+        )
+        by_key = {(o.sku, o.marketplace_id.marketplace_id or None): o.product_id for o in offers}
+        unmapped = skus - {sku for sku, _marketplace in by_key}
+        by_key.update(self._offers_from_internal_references(unmapped))
+        return by_key
+
+    def _offers_from_internal_references(self, skus):
+        """A product whose internal reference is the SKU gets an offer for it."""
+        if not skus:
+            return {}
+        products = self.env["product.product"].search(
+            [("default_code", "in", list(skus)), ("company_id", "in", [self.company.id, False])]
+        )
+        candidates = {}
+        for product in products:
+            candidates.setdefault(product.default_code, []).append(product)
+        channels = {}
+        for order in self.orders:
+            for item in order.items:
+                channels.setdefault(item.sku, order.channel)
+        unique = {sku: found[0] for sku, found in candidates.items() if len(found) == 1}
+        self.env["amazon.offer"].create(
+            [
+                {
+                    "account_id": self.account.id,
+                    "sku": sku,
+                    "product_id": product.id,
+                    "fulfillment_channel": channels[sku],
+                }
+                for sku, product in unique.items()
+            ]
+        )
+        return {(sku, None): product for sku, product in unique.items()}
+
+    def product(self, sku, order):
+        product = self._offers.get((sku, order.marketplace_id)) or self._offers.get((sku, None))
+        if product:
+            return product
+        if self.account.fallback_product_id:
+            return self.account.fallback_product_id
+        raise OrderHeld(
+            "product",
+            self.env._(
+                "Unknown SKU %s: link it to a product in Sales > Amazon > Offers (or give a "
+                "product that internal reference); the order is then imported automatically.",
+                sku,
+            ),
+        )
+
+    # ---------------------------------------------------------------- partners
+
+    def _prepare_partners(self):
+        """Create, in one go, the delivery contacts and customers the page needs."""
+        if self.account.customer_mode == "buyer":
+            self._prepare_buyers()
+        wanted = {}
+        for order in self.orders:
+            if order.address and order.address.country_code in self._countries:
+                parent = self._customer_for(order)
+                key = self._address_key(parent, order.address)
+                wanted.setdefault(key, (parent, order.address))
+        if not wanted:
+            return
+        found = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("amazon_address_key", "in", list(wanted))])
+        )
+        self._addresses = {partner.amazon_address_key: partner for partner in found}
+        to_create = []
+        for key, (parent, address) in wanted.items():
+            if key in self._addresses:
+                continue
+            try:
+                to_create.append(self._address_values(key, parent, address))
+            except OrderHeld:
+                continue  # reported when its order is prepared
+        for partner in self.env["res.partner"].create(to_create):
+            self._addresses[partner.amazon_address_key] = partner
+
+    def _prepare_buyers(self):
+        emails = {o.buyer.email for o in self.orders if o.buyer and o.buyer.email}
+        if not emails:
+            return
+        found = self.env["res.partner"].search(
+            [
+                ("email", "in", list(emails)),
+                ("parent_id", "=", False),
+                ("company_id", "in", [self.company.id, False]),
+            ]
+        )
+        self._customers = {partner.email.lower(): partner for partner in found}
+        new = {}
+        for order in self.orders:
+            email = order.buyer.email if order.buyer else ""
+            if email and email not in self._customers and email not in new:
+                name = order.buyer.name or (order.address.name if order.address else "") or email
+                new[email] = {
+                    "name": name,
+                    "email": email,
+                    "company_id": self.company.id,
+                    "customer_rank": 1,
+                }
+        for partner in self.env["res.partner"].create(list(new.values())):
+            self._customers[partner.email.lower()] = partner
+
+    def _customer_for(self, order):
+        channel_partner = (
+            self.account.fba_partner_id if order.channel == "fba" else self.account.fbm_partner_id
+        )
+        email = order.buyer.email if order.buyer else ""
+        return self._customers.get(email) or channel_partner
+
+    @staticmethod
+    def _address_key(parent, address):
+        material = f"{parent.id}|{address.key()}"
+        return hashlib.sha1(material.encode()).hexdigest()
+
+    def _address_values(self, key, parent, address):
+        country = self._countries[address.country_code]
+        return {
+            "parent_id": parent.id,
+            "type": "delivery",
+            "name": address.name or parent.name,
+            "company_name": address.company or False,
+            "street": address.street or False,
+            "street2": address.street2 or False,
+            "city": address.city or False,
+            "zip": address.zip or False,
+            "country_id": country.id,
+            "state_id": self._state(country, address).id,
+            "phone": address.phone or False,
+            "company_id": self.company.id,
+            "amazon_address_key": key,
+        }
+
+    def _state(self, country, address):
+        if not address.state:
+            if country.state_required:
+                raise OrderHeld(
+                    "address",
+                    self.env._("The delivery address has no state, required in %s.", country.name),
+                )
+            return self.env["res.country.state"]
+        wanted = address.state.strip().lower()
+        for state in country.state_ids:
+            if wanted in (state.code.lower(), state.name.lower()):
+                return state
+        if country.state_required:
+            raise OrderHeld(
+                "address",
+                self.env._(
+                    "Unknown state %(state)s in %(country)s.",
+                    state=address.state,
+                    country=country.name,
+                ),
+            )
+        return self.env["res.country.state"]
+
+    def partners(self, order, channel_partner):
+        """(customer, delivery address) of an order."""
+        customer = self._customer_for(order)
+        if not order.address:
+            if order.channel == "fbm":
+                raise OrderHeld("address", self.env._("Amazon gave no delivery address."))
+            return customer, customer
+        if order.address.country_code not in self._countries:
+            raise OrderHeld(
+                "address",
+                self.env._(
+                    "Unknown country code %r in the delivery address.", order.address.country_code
+                ),
+            )
+        key = self._address_key(customer, order.address)
+        delivery = self._addresses.get(key)
+        if delivery is None:
+            # Its creation was skipped: the address itself is invalid; say why.
+            self._address_values(key, customer, order.address)
+            raise OrderHeld("address", self.env._("The delivery address is invalid."))
+        return customer, delivery

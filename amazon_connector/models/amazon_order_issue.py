@@ -1,0 +1,108 @@
+import json
+
+from odoo import api, fields, models
+
+from .amazon_order_reference_mixin import AMAZON_CHANNELS
+
+ISSUE_KINDS = [
+    ("document", "Malformed Amazon document"),
+    ("product", "Unknown SKU"),
+    ("address", "Invalid address"),
+    ("configuration", "Account configuration"),
+    ("other", "Other"),
+]
+
+
+class AmazonOrderIssue(models.Model):
+    """An Amazon order that could not be imported, kept with its Amazon data and the reason
+    so a person can fix the cause (map the SKU, complete the account) and retry."""
+
+    _name = "amazon.order.issue"
+    _description = "Amazon Import Issue"
+    _order = "state, write_date desc"
+    _rec_name = "amazon_order_ref"
+
+    account_id = fields.Many2one(
+        "amazon.account", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    amazon_order_ref = fields.Char(string="Amazon Order", required=True, readonly=True)
+    marketplace_id = fields.Many2one("amazon.marketplace", readonly=True)
+    channel = fields.Selection(AMAZON_CHANNELS, readonly=True)
+    kind = fields.Selection(ISSUE_KINDS, required=True, default="other", readonly=True)
+    reason = fields.Text(required=True, readonly=True)
+    state = fields.Selection(
+        [("open", "To fix"), ("resolved", "Resolved")],
+        default="open",
+        required=True,
+        readonly=True,
+    )
+    amazon_last_update = fields.Datetime(readonly=True)
+    attempt_count = fields.Integer(default=1, readonly=True)
+    sale_order_id = fields.Many2one("sale.order", readonly=True)
+    # The Amazon document holds buyer data: administrators only, retried with sudo.
+    payload = fields.Text(groups="amazon_connector.group_amazon_manager", readonly=True)
+
+    _account_order_uniq = models.UniqueIndex(
+        "(account_id, amazon_order_ref)",
+        "An Amazon order has one import issue per account.",
+    )
+
+    def action_retry(self):
+        """Import the stored Amazon documents again (after the cause was fixed)."""
+        for account, issues in (
+            self.filtered(lambda i: i.state == "open").grouped("account_id").items()
+        ):
+            documents = [json.loads(payload) for payload in issues.sudo().mapped("payload")]
+            self.env["amazon.order.importer"]._import_orders(account, documents)
+        return True
+
+    @api.model
+    def _record(self, account, problems):
+        """Open (or update) one issue per Amazon order; `problems` are ImportProblem."""
+        if not problems:
+            return self
+        refs = [problem.order_ref for problem in problems]
+        existing = {
+            issue.amazon_order_ref: issue
+            for issue in self.search(
+                [("account_id", "=", account.id), ("amazon_order_ref", "in", refs)]
+            )
+        }
+        to_create = []
+        for problem in problems:
+            values = {
+                "kind": problem.kind,
+                "reason": problem.reason,
+                "state": "open",
+                "marketplace_id": problem.marketplace.id if problem.marketplace else False,
+                "channel": problem.channel,
+                "amazon_last_update": problem.last_update,
+                "payload": json.dumps(problem.raw) if problem.raw is not None else False,
+                "sale_order_id": False,
+            }
+            issue = existing.get(problem.order_ref)
+            if issue:
+                values["attempt_count"] = issue.attempt_count + 1
+                issue.sudo().write(values)
+            else:
+                to_create.append(
+                    {**values, "account_id": account.id, "amazon_order_ref": problem.order_ref}
+                )
+        return self.sudo().create(to_create)
+
+    @api.model
+    def _resolve(self, account, orders_by_ref):
+        """Close the open issues of orders that are now imported."""
+        issues = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("state", "=", "open"),
+                ("amazon_order_ref", "in", list(orders_by_ref)),
+            ]
+        )
+        for issue in issues:
+            issue.write(
+                {"state": "resolved", "sale_order_id": orders_by_ref[issue.amazon_order_ref].id}
+            )
+        return issues

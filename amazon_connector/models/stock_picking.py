@@ -1,0 +1,7 @@
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    amazon_order_ref = fields.Char(related="sale_id.amazon_order_ref", string="Amazon Order")
