@@ -441,6 +441,51 @@ def command_test(args):
     sys.exit(completed.returncode)
 
 
+def command_bench(args):
+    """Order import benchmark in a fresh database (benchmarks/order_import.py)."""
+    odoo_src, bindir, config = prepare()
+    env = odoo_environment()
+    database = "amazon_bench"
+    drop_database(bindir, database)
+    say(f"creating database {database} with {ADDON} installed")
+    run(
+        odoo_command(
+            odoo_src,
+            config,
+            "-d",
+            database,
+            "-i",
+            ADDON,
+            "--stop-after-init",
+            "--without-demo",
+            "--log-level=warn",
+            "--http-port=0",
+        ),
+        env=env,
+    )
+    result_file = STATE / "bench-order-import.json"
+    with open(REPO / "benchmarks" / "order_import.py", "rb") as script:
+        run(
+            odoo_command(
+                odoo_src,
+                config,
+                "-d",
+                database,
+                "--no-http",
+                "--log-level=warn",
+                subcommand="shell",
+            ),
+            stdin=script,
+            env={
+                **env,
+                "AMAZON_CONNECTOR_REPO": str(REPO),
+                "BENCH_ORDERS": str(args.orders),
+                "BENCH_RESULT_FILE": str(result_file),
+            },
+        )
+    say(f"figures in {result_file}")
+
+
 def command_dropdb(args):
     drop_database(ensure_postgres(), args.name)
 
@@ -452,6 +497,8 @@ def main():
     commands.add_parser("prepare", help="prepare Odoo source, Python env and PostgreSQL only")
     test = commands.add_parser("test", help="run every test and print one summary")
     test.add_argument("only", nargs="*", help="stages to run (default: all)")
+    bench = commands.add_parser("bench", help="order import benchmark in a fresh database")
+    bench.add_argument("--orders", type=int, default=1000, help="FBA and FBM orders each")
     dropdb = commands.add_parser("dropdb", help="drop a database of the project's cluster")
     dropdb.add_argument("name")
     args = parser.parse_args()
@@ -460,6 +507,7 @@ def main():
         "prepare": command_prepare,
         "test": command_test,
         "dropdb": command_dropdb,
+        "bench": command_bench,
     }
     handlers[args.command](args)
 

@@ -483,8 +483,9 @@ class AmazonAccount(models.Model):
             self.env["amazon.order.importer"]._import_orders(self, payloads)
 
     def _register_amazon_payments(self, invoices):
-        """Register what Amazon collected from the buyers: one payment per invoice, in the
-        account's payment journal."""
+        """Register what Amazon collected from the buyers, in the account's payment journal:
+        one payment per customer for the invoices given (Amazon pays out in batches too),
+        each invoice fully reconciled."""
         self.ensure_one()
         invoices = invoices.filtered(
             lambda invoice: (
@@ -496,6 +497,6 @@ class AmazonAccount(models.Model):
         wizard = (
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoices.ids)
-            .create({"journal_id": self.payment_journal_id.id, "group_payment": False})
+            .create({"journal_id": self.payment_journal_id.id, "group_payment": True})
         )
         return wizard._create_payments()

@@ -398,9 +398,25 @@ class AmazonOrderImporter(models.AbstractModel):
         """
         sales.action_confirm()
         pickings = sales.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-        for move in pickings.move_ids:
-            move.quantity = move.product_uom_qty
-        pickings.move_ids.picked = True
+        moves = pickings.move_ids.filtered(lambda move: move.state not in ("done", "cancel"))
+        moves.move_line_ids.unlink()
+        # One create for every move's line (what setting move.quantity does move by move).
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": move.picking_id.id,
+                    "product_id": move.product_id.id,
+                    "product_uom_id": move.product_uom.id,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "quantity": move.product_uom_qty,
+                    "picked": True,
+                }
+                for move in moves
+            ]
+        )
+        moves.picked = True
         pickings.with_context(skip_backorder=True, skip_sms=True)._action_done()
         invoices = sales._create_invoices()
         invoices.action_post()
