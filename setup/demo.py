@@ -64,12 +64,17 @@ account.write(
         "fba_warehouse_id": fba_warehouse.id,
         "fbm_warehouse_id": fbm_warehouse.id,
         "payment_journal_id": journal.id,
+        "order_import_days": 7,
     }
 )
 connected = account._check_connection()
 env.cr.commit()
+if connected:
+    account._sync_orders()  # what the cron does every 15 minutes, once now
+    env.cr.commit()
+orders = env["sale.order"].search([("amazon_account_id", "=", account.id)])
 print(
     f"demo account {account.name!r}: {account.state}, marketplaces "
-    f"{', '.join(account.marketplace_ids.mapped('name')) or '-'}"
-    + ("" if connected else f" ({account.last_error})")
+    f"{', '.join(account.marketplace_ids.mapped('name')) or '-'}; "
+    f"{len(orders)} Amazon orders in Odoo" + ("" if connected else f" ({account.last_error})")
 )

@@ -162,6 +162,7 @@ class AmazonAccount(models.Model):
         help="How far back the first order import looks.",
     )
     orders_synced_until = fields.Datetime(
+        string="Orders Imported Until",
         readonly=True,
         copy=False,
         help="Every order Amazon changed before this moment is imported.",

@@ -172,6 +172,47 @@ class TestFbaImport(OrderImportCase):
         self.assertFalse(self.env["mail.mail"].search([("model", "=", "account.move")]))
         self.assertContractClean()
 
+    def test_delivery_slip_shows_the_amazon_order(self):
+        order_id = self.add_order("fba")
+        self.sync()
+        picking = self.sales(order_id).picking_ids
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "stock.report_deliveryslip", picking.ids
+        )
+        self.assertIn(order_id, html.decode())
+
+    def test_shipping_gift_wrap_and_promotion_lines(self):
+        order_id = self.add_order(
+            "fbm",
+            items=[
+                {
+                    **MUG,
+                    "quantity": 2,
+                    "shipping_price": "4.99",
+                    "gift_wrap_price": "2.00",
+                    "promotion_discount": "3.00",
+                }
+            ],
+        )
+        self.sync()
+        sale = self.sales(order_id)
+        by_product = {line.product_id: line for line in sale.order_line}
+        account = self.account
+        self.assertEqual(
+            set(by_product),
+            {
+                self.mug,
+                account.shipping_product_id,
+                account.gift_wrap_product_id,
+                account.discount_product_id,
+            },
+        )
+        self.assertAlmostEqual(by_product[account.shipping_product_id].price_total, 4.99)
+        self.assertAlmostEqual(by_product[account.gift_wrap_product_id].price_total, 2.00)
+        self.assertAlmostEqual(by_product[account.discount_product_id].price_total, -3.00)
+        self.assertAlmostEqual(sale.amount_total, 2 * 19.99 + 4.99 + 2.00 - 3.00)
+        self.assertFalse(sale.amazon_total_mismatch)
+
     def test_fba_order_waits_until_shipped(self):
         order_id = self.add_order("fba", status="UNSHIPPED")
         self.sync()

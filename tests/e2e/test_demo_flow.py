@@ -228,6 +228,22 @@ def test_demo_account_is_connected_to_the_emulator(rpc, emulator_process):
     assert account["fba_warehouse_id"]
 
 
+def test_demo_orders_are_imported(rpc):
+    account_id = demo_account(rpc)["id"]
+    orders = rpc.execute(
+        "sale.order",
+        "search_read",
+        [["amazon_account_id", "=", account_id]],
+        fields=["amazon_channel", "amazon_status", "state", "invoice_status", "currency_id"],
+    )
+    fba = [o for o in orders if o["amazon_channel"] == "fba" and o["amazon_status"] == "SHIPPED"]
+    fbm = [o for o in orders if o["amazon_channel"] == "fbm"]
+    assert fba and all(o["state"] == "sale" and o["invoice_status"] == "invoiced" for o in fba)
+    assert fbm and all(o["state"] == "draft" for o in fbm if o["amazon_status"] == "UNSHIPPED")
+    assert {o["currency_id"][1] for o in orders} == {"USD", "EUR"}
+    assert not [o for o in orders if o["amazon_status"] in ("PENDING", "PENDING_AVAILABILITY")]
+
+
 def test_buttons_over_rpc(rpc):
     account_id = demo_account(rpc)["id"]
     result = rpc.execute("amazon.account", "action_test_connection", [account_id])
@@ -257,6 +273,7 @@ def test_amazon_menu_under_sales(rpc):
     names = {menu["complete_name"] for menu in menus}
     assert names == {
         "Sales/Amazon/Orders",
+        "Sales/Amazon/Import Issues",
         "Sales/Amazon/Offers",
         "Sales/Amazon/Accounts",
         "Sales/Amazon/Marketplaces",
