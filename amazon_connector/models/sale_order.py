@@ -50,6 +50,13 @@ class SaleOrder(models.Model):
                 and order.currency_id.compare_amounts(order.amount_total, order.amazon_total)
             )
 
+    def _prepare_confirmation_values(self):
+        values = super()._prepare_confirmation_values()
+        if self and all(order.amazon_account_id for order in self):
+            # The order date of an Amazon order is when the buyer placed it, not confirmation.
+            values.pop("date_order", None)
+        return values
+
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
         if self.amazon_account_id:
