@@ -6,7 +6,7 @@
     "website": "https://github.com/amazon-connector/amazon_connector",
     "author": "amazon_connector developers",
     "license": "LGPL-3",
-    "depends": ["sale_management", "sale_stock", "account"],
+    "depends": ["sale_management", "sale_stock", "stock_delivery", "account"],
     "external_dependencies": {"python": ["python-amazon-sp-api", "requests", "xmltodict"]},
     "data": [
         "security/amazon_security.xml",
@@ -22,6 +22,7 @@
         "views/account_move_views.xml",
         "views/amazon_order_issue_views.xml",
         "views/stock_picking_views.xml",
+        "views/delivery_carrier_views.xml",
         "report/report_deliveryslip.xml",
         "views/res_config_settings_views.xml",
         "views/amazon_menus.xml",

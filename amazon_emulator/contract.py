@@ -29,9 +29,14 @@ with warnings.catch_warnings():
 _log = logging.getLogger("amazon_emulator")
 
 MODELS_ENV_VAR = "AMAZON_MODELS_DIR"
+# Where an operationId is in several models (v0 and 2026-01-01 both have `getOrder`), the
+# model listed first answers for it by name; requests are matched by method and path.
 MODEL_FILES = {
     "orders": "models/orders-api-model/orders_2026-01-01.json",
     "sellers": "models/sellers-api-model/sellers.json",
+    "ordersV0": "models/orders-api-model/ordersV0.json",
+    "feeds": "models/feeds-api-model/feeds_2021-06-30.json",
+    "listingsItems": "models/listings-items-api-model/listingsItems_2021-08-01.json",
 }
 MODELS_MISSING_WARNING = (
     "amazon_emulator: Amazon API models not found (set AMAZON_MODELS_DIR); "

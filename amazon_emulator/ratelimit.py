@@ -25,6 +25,12 @@ USAGE_PLANS = {
     "searchOrders": UsagePlan(0.0056, 20),
     "getOrder": UsagePlan(0.5, 30),
     "getMarketplaceParticipations": UsagePlan(0.016, 15),
+    "confirmShipment": UsagePlan(2, 10),
+    "createFeedDocument": UsagePlan(0.5, 15),
+    "createFeed": UsagePlan(0.0083, 15),
+    "getFeed": UsagePlan(2, 15),
+    "getFeedDocument": UsagePlan(0.0222, 10),
+    "patchListingsItem": UsagePlan(5, 5),
 }
 
 

@@ -12,13 +12,15 @@ No secret, token or buyer data is ever logged.
 """
 
 import contextvars
+import gzip
 import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timezone
 
 import httpx
-from sp_api.api import OrdersV20260101, Sellers
+from sp_api.api import FeedsV20210630, OrdersV0, OrdersV20260101, Sellers
+from sp_api.api.listings_items.listings_items_2021_08_01 import ListingsItemsV20210801
 from sp_api.auth import AccessTokenClient, AccessTokenResponse
 from sp_api.base.credential_provider import FromCodeCredentialProvider
 
@@ -157,6 +159,8 @@ class _CheckedTransport:
         status = response.status_code
         request_id = response.headers.get("x-amzn-RequestId")
         context = {"operation": operation, "status": status, "request_id": request_id}
+        if status == 204 or (200 <= status < 300 and not response.content):
+            return  # confirmShipment answers 204 without a body
         if 200 <= status < 300:
             try:
                 body = response.json()
@@ -311,6 +315,111 @@ class AmazonClient:
             )
         return order
 
+    def confirm_shipment(self, order_id, body):
+        """Orders v0 confirmShipment: `body` is a ConfirmShipmentRequest (packageDetail,
+        marketplaceId), sent as it is — not wrapped in a `payload` key."""
+        self._call("confirmShipment", OrdersV0, "confirm_shipment", order_id, **body)
+
+    def submit_feed(self, feed_type, marketplace_ids, content, content_type):
+        """Feeds API: create a feed document, upload `content` (bytes), create the feed.
+        Returns (feed id, feed document id)."""
+        document = self._call_path(
+            "createFeedDocument",
+            FeedsV20210630,
+            "POST",
+            "/feeds/2021-06-30/documents",
+            data={"contentType": content_type},
+        ).payload
+        document_id, url = document.get("feedDocumentId"), document.get("url")
+        if not document_id or not url:
+            raise AmazonInvalidResponseError(
+                "createFeedDocument answered without a document id and URL",
+                operation="createFeedDocument",
+            )
+        self._transfer("uploadFeedDocument", "PUT", url, content, content_type)
+        feed = self._call_path(
+            "createFeed",
+            FeedsV20210630,
+            "POST",
+            "/feeds/2021-06-30/feeds",
+            data={
+                "feedType": feed_type,
+                "marketplaceIds": list(marketplace_ids),
+                "inputFeedDocumentId": document_id,
+            },
+        ).payload
+        if not feed.get("feedId"):
+            raise AmazonInvalidResponseError(
+                "createFeed answered without a feed id", operation="createFeed"
+            )
+        return feed["feedId"], document_id
+
+    def get_feed(self, feed_id):
+        """Feeds API getFeed: the feed's processing status and result document id."""
+        return self._call_path(
+            "getFeed", FeedsV20210630, "GET", f"/feeds/2021-06-30/feeds/{feed_id}"
+        ).payload
+
+    def download_feed_document(self, document_id):
+        """Feeds API getFeedDocument, then the document itself (bytes, uncompressed)."""
+        document = self._call_path(
+            "getFeedDocument",
+            FeedsV20210630,
+            "GET",
+            f"/feeds/2021-06-30/documents/{document_id}",
+        ).payload
+        if not document.get("url"):
+            raise AmazonInvalidResponseError(
+                "getFeedDocument answered without a URL", operation="getFeedDocument"
+            )
+        content = self._transfer("downloadDocument", "GET", document["url"])
+        if document.get("compressionAlgorithm") == "GZIP":
+            content = gzip.decompress(content)
+        return content
+
+    def patch_listings_item(self, seller_id, sku, marketplace_ids, product_type, patches):
+        """Listings Items patchListingsItem: the submission response (status, issues)."""
+        response = self._call(
+            "patchListingsItem",
+            ListingsItemsV20210801,
+            "patch_listings_item",
+            seller_id,
+            sku,
+            marketplaceIds=",".join(marketplace_ids),
+            body={"productType": product_type, "patches": patches},
+        )
+        return response.payload
+
+    def _transfer(self, operation, method, url, content=None, content_type=None):
+        """Upload or download a document at a pre-signed URL (no SP-API token)."""
+        marker = _current_operation.set(operation)
+        try:
+            headers = {"content-type": content_type} if content_type else None
+            try:
+                response = self._http.request(method, url, content=content, headers=headers)
+            except httpx.TimeoutException:
+                raise AmazonTimeoutError(
+                    "Document transfer timed out", operation=operation
+                ) from None
+            except httpx.HTTPError as error:
+                raise AmazonTransportError(
+                    f"Cannot transfer the document ({error.__class__.__name__})",
+                    operation=operation,
+                ) from None
+        finally:
+            _current_operation.reset(marker)
+        if response.status_code >= 500:
+            raise AmazonServerError(
+                "Document storage had a server error",
+                operation=operation,
+                status=response.status_code,
+            )
+        if response.status_code >= 300:
+            raise AmazonRequestError(
+                "Document transfer refused", operation=operation, status=response.status_code
+            )
+        return response.content
+
     # ------------------------------------------------------------------ machinery
 
     def _api(self, api_class):
@@ -414,20 +523,40 @@ class AmazonClient:
         return self._limiter.throttled(self.key, operation, retry_after)
 
     def _call(self, operation, api_class, method_name, *args, **kwargs):
+        """Call a python-amazon-sp-api method as `operation` (see `_run`)."""
+        method = getattr(self._api(api_class), method_name)
+        return self._run(
+            operation,
+            lambda: method(*args, **kwargs),
+            read=method_name.startswith(READ_METHOD_PREFIXES),
+        )
+
+    def _call_path(self, operation, api_class, method, path, *, data=None, params=None):
+        """Call an SP-API path directly, where the library's method sends a wrong request
+        (createFeed puts its own `path` argument in the body) or works around our session
+        (createFeedDocument and getFeedDocument open HTTP clients of their own)."""
+        api = self._api(api_class)
+        body = {**(data or {}), "method": method}
+        return self._run(
+            operation,
+            lambda: api._request(path, data=body, params=dict(params or {}), add_marketplace=False),
+            read=method == "GET",
+        )
+
+    def _run(self, operation, request, read):
         """Run one operation under the rate limiter, with short bounded retries.
 
         Retried: a throttle whose wait fits in `max_wait`; a server or transport error of a
-        read (GET) operation; an expired access token (refreshed once). Anything else, or
-        the same failure again, is raised for the caller to record.
+        read operation; an expired access token (refreshed once). Anything else, or the same
+        failure again, is raised for the caller to record.
         """
-        method = getattr(self._api(api_class), method_name)
         attempts = 0
         token_refreshed = False
         while True:
             self._limiter.acquire(self.key, operation, self.max_wait)
             marker = _current_operation.set(operation)
             try:
-                return method(*args, **kwargs)
+                return request()
             except AmazonAuthError as error:
                 if token_refreshed or "expired" not in (error.message or "").lower():
                     raise
@@ -438,7 +567,7 @@ class AmazonClient:
                     raise
                 attempts += 1
             except (AmazonServerError, AmazonTransportError) as error:
-                if attempts >= self.max_retries or not method_name.startswith(READ_METHOD_PREFIXES):
+                if attempts >= self.max_retries or not read:
                     raise
                 attempts += 1
                 backoff = min(self.max_wait, 0.5 * 2**attempts)

@@ -6,6 +6,7 @@ from . import sale_order
 from . import account_move
 from . import stock_warehouse
 from . import res_config_settings
+from . import delivery_carrier
 from . import stock_picking
 from . import res_partner
 from . import amazon_order_issue

@@ -1,7 +1,179 @@
-from odoo import fields, models
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..amazon_sp import AmazonError, AmazonRequestError, AmazonThrottledError
+from ..amazon_sp.documents import ShipmentConfirmation
+
+_logger = logging.getLogger(__name__)
+
+SHIPMENT_STATES = [
+    ("to_send", "To send"),
+    ("sent", "Sent"),
+    ("error", "Error"),
+]
+# Carriers without an integration get their tracking number from a person, before validation.
+MANUAL_CARRIER_TYPES = ("fixed", "base_on_rule")
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     amazon_order_ref = fields.Char(related="sale_id.amazon_order_ref", string="Amazon Order")
+    amazon_shipment_state = fields.Selection(
+        SHIPMENT_STATES,
+        string="Amazon Shipment",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Whether Amazon was told about this delivery of a merchant-fulfilled order.",
+    )
+    amazon_shipment_error = fields.Text(readonly=True, copy=False)
+    amazon_shipment_date = fields.Datetime(string="Confirmed to Amazon", readonly=True, copy=False)
+
+    def _is_amazon_fbm_delivery(self):
+        self.ensure_one()
+        order = self.sale_id
+        return (
+            self.picking_type_code == "outgoing"
+            and bool(order.amazon_account_id)
+            and order.amazon_channel == "fbm"
+        )
+
+    # ------------------------------------------------------------------ validation
+
+    def button_validate(self):
+        for picking in self.filtered(lambda p: p._is_amazon_fbm_delivery()):
+            problems = picking._amazon_validation_problems()
+            if problems:
+                raise UserError(
+                    self.env._(
+                        "%(picking)s ships Amazon order %(order)s, which Amazon must be told "
+                        "about: %(problems)s.",
+                        picking=picking.name,
+                        order=picking.amazon_order_ref,
+                        problems="; ".join(problems),
+                    )
+                )
+        return super().button_validate()
+
+    def _amazon_validation_problems(self):
+        carrier = self.carrier_id
+        if not carrier:
+            return [self.env._("set its carrier")]
+        problems = []
+        code, _name = carrier._amazon_carrier()
+        if not code:
+            problems.append(
+                self.env._(
+                    "give carrier %s its Amazon carrier (Inventory > Configuration)", carrier.name
+                )
+            )
+        if carrier.delivery_type in MANUAL_CARRIER_TYPES and not self.carrier_tracking_ref:
+            problems.append(self.env._("enter the tracking number"))
+        return problems
+
+    def _action_done(self):
+        result = super()._action_done()
+        shipped = self.filtered(lambda p: p.state == "done" and p._is_amazon_fbm_delivery())
+        if shipped:
+            shipped.write({"amazon_shipment_state": "to_send", "amazon_shipment_error": False})
+            self.env.ref("amazon_connector.ir_cron_amazon_send_shipments")._trigger()
+        return result
+
+    # ------------------------------------------------------------------ confirmation
+
+    def _amazon_shipment(self):
+        """This delivery as a ShipmentConfirmation: quantities per Amazon order item."""
+        self.ensure_one()
+        quantities = defaultdict(float)
+        for move in self.move_ids.filtered(lambda m: m.state == "done"):
+            line = move.sale_line_id
+            if line.amazon_order_item_id:
+                quantities[line.amazon_order_item_id] += move.product_uom._compute_quantity(
+                    move.quantity, line.product_uom_id
+                )
+        code, name = self.carrier_id._amazon_carrier() if self.carrier_id else ("", "")
+        order = self.sale_id
+        return ShipmentConfirmation(
+            order_id=order.amazon_order_ref,
+            marketplace_id=order.amazon_marketplace_id.marketplace_id,
+            package_reference=f"ODOO-{self.id}",
+            carrier_code=code,
+            carrier_name=name,
+            tracking_number=self.carrier_tracking_ref or "",
+            ship_date=self.date_done or fields.Datetime.now(),
+            shipping_method=self.carrier_id.name or "",
+            items=tuple((item, round(qty)) for item, qty in quantities.items() if qty),
+        )
+
+    def _send_amazon_shipment(self, client):
+        """Confirm this delivery to Amazon; the outcome is stored on the delivery."""
+        self.ensure_one()
+        shipment = self._amazon_shipment()
+        problems = shipment.problems()
+        if problems:
+            self._amazon_shipment_failed(self.env._("Not sent: %s.", "; ".join(problems)))
+            return False
+        try:
+            client.confirm_shipment(shipment.order_id, shipment.to_request())
+        except AmazonThrottledError:
+            raise
+        except AmazonRequestError as error:
+            self._amazon_shipment_failed(self.env._("Amazon refused it: %s", error))
+            return False
+        except AmazonError as error:
+            # Amazon unreachable or failing: stays to send, the next run tries again.
+            _logger.warning("Amazon shipment of %s not sent yet: %s", self.name, error)
+            self.amazon_shipment_error = str(error)
+            return False
+        self.write(
+            {
+                "amazon_shipment_state": "sent",
+                "amazon_shipment_error": False,
+                "amazon_shipment_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def _amazon_shipment_failed(self, message):
+        self.write({"amazon_shipment_state": "error", "amazon_shipment_error": message})
+        account = self.sale_id.amazon_account_id
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Amazon shipment confirmation failed"),
+            note=message,
+            user_id=(account.responsible_user_id or self.env.user).id,
+        )
+
+    def action_amazon_retry_shipment(self):
+        to_retry = self.filtered(lambda p: p.amazon_shipment_state == "error")
+        to_retry.write({"amazon_shipment_state": "to_send"})
+        to_retry.activity_ids.filtered(
+            lambda a: a.summary == self.env._("Amazon shipment confirmation failed")
+        ).action_feedback(feedback=self.env._("Sent again"))
+        self.env.ref("amazon_connector.ir_cron_amazon_send_shipments")._trigger()
+        return True
+
+    @api.model
+    def _cron_send_amazon_shipments(self):
+        """Confirm to Amazon every validated FBM delivery still to send."""
+        pickings = self.search([("amazon_shipment_state", "=", "to_send")])
+        cron = self.env["ir.cron"]
+        for account, group in pickings.grouped(lambda p: p.sale_id.amazon_account_id).items():
+            try:
+                with account._amazon_client() as client:
+                    for index, picking in enumerate(group, 1):
+                        picking._send_amazon_shipment(client)
+                        if not cron._commit_progress(1, remaining=len(group) - index):
+                            return
+            except AmazonThrottledError as error:
+                _logger.info("Amazon account %s throttled: shipments resume later", account.id)
+                self.env.ref("amazon_connector.ir_cron_amazon_send_shipments")._trigger(
+                    fields.Datetime.now() + timedelta(seconds=error.retry_after)
+                )
+            except AmazonError as error:
+                _logger.warning("Amazon account %s: shipments not sent: %s", account.id, error)
