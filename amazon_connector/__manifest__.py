@@ -23,6 +23,8 @@
         "views/amazon_order_issue_views.xml",
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
+        "views/amazon_feed_views.xml",
+        "views/product_template_views.xml",
         "report/report_deliveryslip.xml",
         "views/res_config_settings_views.xml",
         "views/amazon_menus.xml",

@@ -22,6 +22,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--models-dir", help="Amazon's API models (else $AMAZON_MODELS_DIR)")
     parser.add_argument("--no-validate", action="store_true", help="skip contract checks")
     parser.add_argument("--enforce-rate-limits", action="store_true")
+    parser.add_argument(
+        "--feed-processing-polls",
+        type=int,
+        default=1,
+        help="getFeed calls answered IN_PROGRESS before a feed is DONE (0: done at once)",
+    )
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -35,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         models_dir=args.models_dir,
         validate=not args.no_validate,
         enforce_rate_limits=args.enforce_rate_limits,
+        feed_processing_polls=args.feed_processing_polls,
     )
     emulator.load_scenario(args.scenario)
     if args.scenario_file:

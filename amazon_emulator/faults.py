@@ -9,7 +9,11 @@ from .ratelimit import USAGE_PLANS, throttled_reply
 from .wire import TOKEN_EXPIRED, Reply, unauthorized
 
 LWA_OPERATION = "lwaToken"
-FAULT_OPERATIONS = (*USAGE_PLANS, LWA_OPERATION)
+# The pre-signed document URLs (Amazon's S3): not SP-API operations, but recorded and faultable.
+UPLOAD_OPERATION = "uploadFeedDocument"
+DOWNLOAD_OPERATION = "downloadDocument"
+DOCUMENT_OPERATIONS = (UPLOAD_OPERATION, DOWNLOAD_OPERATION)
+FAULT_OPERATIONS = (*USAGE_PLANS, LWA_OPERATION, *DOCUMENT_OPERATIONS)
 
 # kind -> the options it accepts
 FAULT_KINDS: dict[str, frozenset[str]] = {
@@ -27,14 +31,14 @@ _STATUS_TITLES = {500: "500 Internal Server Error", 503: "503 Service Temporaril
 @dataclass
 class Fault:
     kind: str
-    operation: str | None  # None: any SP-API operation (the token endpoint only by name)
+    operation: str | None  # None: any SP-API operation (token endpoint, documents only by name)
     times: int
     options: dict = field(default_factory=dict)
     after: int = 0  # matching calls that still pass before the fault starts
 
     def applies_to(self, operation: str) -> bool:
         if self.operation is None:
-            return operation != LWA_OPERATION
+            return operation in USAGE_PLANS
         return self.operation == operation
 
     @property

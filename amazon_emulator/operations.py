@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import re
+import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlencode
+from xml.sax.saxutils import escape
 
 from .clock import format_timestamp
-from .faults import LWA_OPERATION
+from .faults import DOWNLOAD_OPERATION, LWA_OPERATION, UPLOAD_OPERATION
+from .feeds import FeedDesk, FeedInputError
+from .listings import ListingStore, patches_update
 from .marketplaces import get_marketplace
 from .orders import project_order
 from .search import SearchInputError, next_page_token, parse_search_request
+from .shipments import ShipmentDesk, ShipmentRejected
 from .store import EmulatorStore, SellerAccount
 from .wire import (
     TOKEN_EXPIRED,
@@ -21,6 +30,7 @@ from .wire import (
     Request,
     csv_values,
     error_reply,
+    first_value,
     invalid_input,
     json_reply,
     unauthorized,
@@ -28,6 +38,8 @@ from .wire import (
 
 LWA_PATH = "/auth/o2/token"
 ACCESS_TOKEN_LIFETIME = timedelta(hours=1)
+DOCUMENTS_PATH = "/_documents"
+DOCUMENT_URL_LIFETIME = timedelta(minutes=5)  # Amazon's pre-signed URLs expire after 5 minutes
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,28 @@ ROUTES = (
     ),
     Route("GET", re.compile(r"^/orders/2026-01-01/orders$"), "searchOrders"),
     Route("GET", re.compile(r"^/orders/2026-01-01/orders/(?P<orderId>[^/]+)$"), "getOrder"),
+    Route(
+        "POST",
+        re.compile(r"^/orders/v0/orders/(?P<orderId>[^/]+)/shipmentConfirmation$"),
+        "confirmShipment",
+    ),
+    Route("POST", re.compile(r"^/feeds/2021-06-30/documents$"), "createFeedDocument"),
+    Route(
+        "GET",
+        re.compile(r"^/feeds/2021-06-30/documents/(?P<feedDocumentId>[^/]+)$"),
+        "getFeedDocument",
+    ),
+    Route("POST", re.compile(r"^/feeds/2021-06-30/feeds$"), "createFeed"),
+    Route("GET", re.compile(r"^/feeds/2021-06-30/feeds/(?P<feedId>[^/]+)$"), "getFeed"),
+    Route(
+        "PATCH",
+        re.compile(r"^/listings/2021-08-01/items/(?P<sellerId>[^/]+)/(?P<sku>[^/]+)$"),
+        "patchListingsItem",
+    ),
+    Route("PUT", re.compile(rf"^{DOCUMENTS_PATH}/upload/(?P<documentId>[^/]+)$"), UPLOAD_OPERATION),
+    Route(
+        "GET", re.compile(rf"^{DOCUMENTS_PATH}/download/(?P<documentId>[^/]+)$"), DOWNLOAD_OPERATION
+    ),
 )
 
 
@@ -61,9 +95,23 @@ def route(method: str, path: str) -> tuple[str, dict[str, str]] | None:
 class Operations:
     """Answers requests from the store's state, as Amazon would."""
 
-    def __init__(self, store: EmulatorStore, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        store: EmulatorStore,
+        clock: Callable[[], datetime],
+        *,
+        shipments: ShipmentDesk,
+        feeds: FeedDesk,
+        listings: ListingStore,
+        base_url: Callable[[], str],
+    ):
         self._store = store
         self._clock = clock
+        self._shipments = shipments
+        self._feeds = feeds
+        self._listings = listings
+        self._base_url = base_url
+        self._url_key = secrets.token_bytes(32)
 
     # Login with Amazon
 
@@ -123,6 +171,12 @@ class Operations:
             "getMarketplaceParticipations": self.get_marketplace_participations,
             "searchOrders": self.search_orders,
             "getOrder": self.get_order,
+            "confirmShipment": self.confirm_shipment,
+            "createFeedDocument": self.create_feed_document,
+            "getFeedDocument": self.get_feed_document,
+            "createFeed": self.create_feed,
+            "getFeed": self.get_feed,
+            "patchListingsItem": self.patch_listings_item,
         }
         return handlers[operation](seller, request, path_params)
 
@@ -165,6 +219,160 @@ class Operations:
             return error_reply(404, "NotFound", f"Order {order_id} was not found.")
         included_data = csv_values(request.query, "includedData")
         return json_reply(200, {"order": project_order(order, included_data)})
+
+    # Orders v0
+
+    def confirm_shipment(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        body = _json_object(request)
+        if body is None:
+            return invalid_input("The request body must be a ConfirmShipmentRequest object.")
+        try:
+            self._shipments.confirm(seller.seller_id, path_params["orderId"], body)
+        except ShipmentRejected as rejection:
+            if rejection.status == 404:
+                return error_reply(404, "NotFound", rejection.message)
+            return invalid_input(rejection.message)
+        return Reply(204)
+
+    # Feeds
+
+    def create_feed_document(self, seller: SellerAccount, request: Request, _path_params) -> Reply:
+        content_type = (_json_object(request) or {}).get("contentType")
+        if not isinstance(content_type, str) or not content_type.strip():
+            return invalid_input("contentType is required.")
+        document = self._feeds.create_document(seller.seller_id, content_type)
+        url = self._document_url(UPLOAD_OPERATION, document.document_id)
+        return json_reply(201, {"feedDocumentId": document.document_id, "url": url})
+
+    def get_feed_document(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        document_id = path_params["feedDocumentId"]
+        document = self._feeds.document(document_id, seller.seller_id)
+        if document is None:
+            return error_reply(404, "NotFound", f"Feed document {document_id} was not found.")
+        url = self._document_url(DOWNLOAD_OPERATION, document_id)
+        return json_reply(200, {"feedDocumentId": document_id, "url": url})
+
+    def create_feed(self, seller: SellerAccount, request: Request, _path_params) -> Reply:
+        body = _json_object(request)
+        if body is None:
+            return invalid_input("The request body must be a CreateFeedSpecification object.")
+        try:
+            feed = self._feeds.create_feed(
+                seller.seller_id,
+                seller.marketplace_ids,
+                feed_type=body.get("feedType"),
+                marketplace_ids=list(body.get("marketplaceIds") or []),
+                document_id=body.get("inputFeedDocumentId"),
+                feed_options=body.get("feedOptions"),
+            )
+        except FeedInputError as error:
+            return invalid_input(str(error))
+        return json_reply(202, {"feedId": feed.feed_id})
+
+    def get_feed(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        feed = self._feeds.poll(seller.seller_id, path_params["feedId"])
+        if feed is None:
+            return error_reply(404, "NotFound", f"Feed {path_params['feedId']} was not found.")
+        return json_reply(200, feed.to_api())
+
+    # Listings Items
+
+    def patch_listings_item(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        if path_params["sellerId"] != seller.seller_id:
+            return unauthorized(
+                f"The access token does not allow acting for seller {path_params['sellerId']}."
+            )
+        marketplace_ids = csv_values(request.query, "marketplaceIds")
+        unknown = [m for m in marketplace_ids if m not in seller.marketplace_ids]
+        if not marketplace_ids or unknown:
+            return invalid_input(f"Invalid marketplaceIds: {', '.join(unknown) or '(none)'}.")
+        body = _json_object(request)
+        if body is None or not isinstance(body.get("patches"), list):
+            return invalid_input("The request body must be a ListingsItemPatchRequest object.")
+        sku = path_params["sku"]
+        update, issues = patches_update(
+            sku, body.get("productType"), body["patches"], marketplace_ids
+        )
+        issues = self._listings.screen(seller.seller_id, sku) + issues
+        preview = first_value(request.query, "mode") == "VALIDATION_PREVIEW"
+        if not issues and not preview:
+            self._listings.apply(seller.seller_id, update, self._clock())
+        status = "INVALID" if issues else "VALID" if preview else "ACCEPTED"
+        return json_reply(
+            200,
+            {
+                "sku": sku,
+                "status": status,
+                "submissionId": uuid.uuid4().hex,
+                "issues": [issue.to_api(marketplace_ids) for issue in issues],
+            },
+        )
+
+    # Pre-signed document URLs (Amazon's S3: no access token, a signature that expires)
+
+    def _document_url(self, operation: str, document_id: str) -> str:
+        verb = "upload" if operation == UPLOAD_OPERATION else "download"
+        expires = int((self._clock() + DOCUMENT_URL_LIFETIME).timestamp())
+        query = urlencode(
+            {"expires": expires, "signature": self._url_signature(verb, document_id, expires)}
+        )
+        return f"{self._base_url()}{DOCUMENTS_PATH}/{verb}/{quote(document_id, safe='')}?{query}"
+
+    def _url_signature(self, verb: str, document_id: str, expires: int | str) -> str:
+        message = f"{verb}\n{document_id}\n{expires}".encode()
+        return hmac.new(self._url_key, message, hashlib.sha256).hexdigest()
+
+    def serve_document(self, operation: str, request: Request, path_params) -> Reply:
+        verb = "upload" if operation == UPLOAD_OPERATION else "download"
+        document_id = path_params["documentId"]
+        expires = first_value(request.query, "expires") or ""
+        signature = first_value(request.query, "signature") or ""
+        expected = self._url_signature(verb, document_id, expires)
+        valid_expiry = expires.isascii() and expires.isdigit()
+        if not valid_expiry or not hmac.compare_digest(signature.encode(), expected.encode()):
+            return _s3_error(
+                403, "AccessDenied", "Query-string authentication requires a valid signature."
+            )
+        if self._clock().timestamp() > int(expires):
+            return _s3_error(403, "AccessDenied", "Request has expired")
+        document = self._feeds.document(document_id)
+        if document is None or (verb == "download" and not document.uploaded):
+            return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+        if verb == "download":
+            return Reply(200, document.content, document.content_type, check_contract=False)
+        sent_type = request.header("Content-Type") or ""
+        if _media_type(sent_type) != _media_type(document.content_type):
+            return _s3_error(
+                403,
+                "SignatureDoesNotMatch",
+                f"The request signature we calculated does not match the signature you "
+                f"provided: Content-Type {sent_type!r} is not the contentType "
+                f"{document.content_type!r} the document was created with.",
+            )
+        self._feeds.upload(document_id, request.body)
+        etag = hashlib.md5(request.body, usedforsecurity=False).hexdigest()
+        return Reply(200, b"", "application/xml", {"ETag": f'"{etag}"'}, check_contract=False)
+
+
+def _json_object(request: Request) -> dict | None:
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _media_type(content_type: str) -> str:
+    return ";".join(part.strip() for part in content_type.lower().split(";") if part.strip())
+
+
+def _s3_error(status: int, code: str, message: str) -> Reply:
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{code}</Code><Message>{escape(message)}</Message>"
+        f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>"
+    )
+    return Reply(status, body.encode(), "application/xml", check_contract=False)
 
 
 def _form(request: Request) -> dict[str, str] | None:

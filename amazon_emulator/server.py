@@ -31,11 +31,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import scenarios
 from .clock import as_utc, format_timestamp, utc_now
-from .contract import load_contract_validator
-from .faults import LWA_OPERATION, Fault, FaultQueue
+from .contract import find_models_dir, load_contract_validator
+from .faults import DOCUMENT_OPERATIONS, LWA_OPERATION, Fault, FaultQueue
+from .feeds import FeedDesk
+from .listings import ListingStore
+from .marketplaces import get_marketplace
 from .operations import LWA_PATH, Operations, route
 from .orders import apply_fulfillment_status, deep_merge
 from .ratelimit import USAGE_PLANS, RateLimiter, throttled_reply
+from .shipments import ShipmentDesk
 from .store import EmulatorStore, SellerAccount, marketplace_ids_of
 from .wire import Reply, Request, error_reply, invalid_input
 
@@ -48,7 +52,9 @@ class RecordedRequest:
 
     method: str
     path: str
-    operation: str | None  # operationId, "lwaToken", or None when nothing is served there
+    # operationId, "lwaToken", "uploadFeedDocument"/"downloadDocument" (the pre-signed document
+    # URLs), or None when nothing is served there
+    operation: str | None
     query: dict[str, list[str]]
     headers: dict[str, str] = field(repr=False)  # holds tokens: kept out of reprs
     body: bytes = field(repr=False)
@@ -72,13 +78,33 @@ class AmazonEmulator:
         clock: Callable[[], datetime] | None = None,
         *,
         enforce_rate_limits: bool = False,
+        feed_processing_polls: int = 1,
     ):
+        """`feed_processing_polls`: how many getFeed calls answer IN_PROGRESS before a feed is
+        processed (DONE or FATAL); 0 processes feeds when they are created."""
         self._address = (host, port)
         self._clock = clock or utc_now
+        self._models_dir = models_dir
         self._contract = load_contract_validator(models_dir) if validate else None
         self.enforce_rate_limits = enforce_rate_limits
         self._store = EmulatorStore()
-        self._operations = Operations(self._store, self.now)
+        self._listings = ListingStore()
+        self._shipments = ShipmentDesk(self._store, self.now)
+        self._feeds = FeedDesk(
+            self._listings,
+            self.now,
+            schemas_dir=lambda: find_models_dir(self._models_dir),
+            report_problems=self._add_violations if self._contract else lambda _problems: None,
+            processing_polls=feed_processing_polls,
+        )
+        self._operations = Operations(
+            self._store,
+            self.now,
+            shipments=self._shipments,
+            feeds=self._feeds,
+            listings=self._listings,
+            base_url=lambda: self.url,
+        )
         self._faults = FaultQueue()
         self._rate_limiter = RateLimiter(self.now)
         self._records_lock = threading.Lock()
@@ -236,9 +262,68 @@ class AmazonEmulator:
     def load_scenario_file(self, path: str | os.PathLike) -> None:
         self.load_scenario(json.loads(Path(path).read_text(encoding="utf-8")))
 
+    # Shipments (Orders v0 confirmShipment)
+
+    def reject_next_shipment(self, order_id: str, message: str) -> None:
+        """Make Amazon refuse the next confirmation of `order_id` (400 with `message`)."""
+        self._shipments.reject_next(order_id, message)
+
+    def shipments_for(
+        self, seller_id: str, order_id: str, *, include_rejected: bool = False
+    ) -> list[dict]:
+        """The confirmShipment bodies Amazon accepted for the order, oldest first (with
+        `include_rejected`, also those it answered with 400 or 404)."""
+        return self._shipments.confirmations(seller_id, order_id, include_rejected)
+
+    # Listings (patchListingsItem, JSON_LISTINGS_FEED)
+
+    def listing(self, seller_id: str, sku: str, marketplace_id: str | None = None) -> dict | None:
+        """The seller's listing of `sku`: {sku, marketplace_id, product_type, quantity,
+        price (Decimal), currency, last_updated_time}, None when never listed. Without
+        `marketplace_id` (an id or country code): the first of the seller's marketplaces
+        that has it."""
+        marketplaces = (
+            [get_marketplace(marketplace_id).marketplace_id]
+            if marketplace_id
+            else self._store.seller(seller_id).marketplace_ids
+        )
+        return self._listings.listing(seller_id, sku, marketplaces)
+
+    def set_known_skus(self, seller_id: str, skus: Iterable[str] | None) -> None:
+        """The seller's SKUs: patches and feed messages for others are refused. None (the
+        default) accepts any SKU."""
+        self._store.seller(seller_id)
+        self._listings.set_known_skus(seller_id, skus)
+
+    def reject_listing(self, seller_id: str, sku: str, message: str) -> None:
+        """Make Amazon refuse every submission for `sku` with an ERROR issue `message`."""
+        self._store.seller(seller_id)
+        self._listings.reject(seller_id, sku, message)
+
+    # Feeds
+
+    @property
+    def feed_processing_polls(self) -> int:
+        return self._feeds.processing_polls
+
+    @feed_processing_polls.setter
+    def feed_processing_polls(self, polls: int) -> None:
+        self._feeds.processing_polls = polls
+
+    @property
+    def feeds(self) -> list[dict]:
+        """Every created feed, oldest first: getFeed's fields plus sellerId, feedOptions,
+        inputFeedDocumentId, contentType, document (parsed JSON, else text) and report
+        (the parsed processing report, None until processed)."""
+        return self._feeds.feeds()
+
     def reset(self) -> None:
-        """Forget sellers, orders, tokens, faults, recorded requests and violations."""
+        """Forget sellers, orders, tokens, shipments, listings, feeds, faults, recorded
+        requests and violations."""
         self._store.reset()
+        self._shipments.reset()
+        self._listings.reset()
+        self._feeds.reset()
         self._faults.clear()
         self._rate_limiter.reset()
         self.clear_requests()
@@ -253,8 +338,9 @@ class AmazonEmulator:
 
         kinds: "throttle" (options rate, retry_after), "server_error" (status 500|503),
         "slow" (delay seconds), "truncated", "malformed", "expired_token".
-        operation: an operationId or "lwaToken"; None means any SP-API operation (not the
-        token endpoint). Faults are consumed in the order they were injected.
+        operation: an operationId, "lwaToken", or a document URL ("uploadFeedDocument",
+        "downloadDocument"); None means any SP-API operation (not the token endpoint nor the
+        document URLs). Faults are consumed in the order they were injected.
         """
         return self._faults.inject(kind, operation, times, after, **options)
 
@@ -302,6 +388,8 @@ class AmazonEmulator:
         try:
             if operation == LWA_OPERATION:
                 reply = self._serve_token_request(request)
+            elif operation in DOCUMENT_OPERATIONS:
+                reply = self._serve_document(request, routed)
             else:
                 reply = self._serve_sp_api(request, routed)
         except Exception:
@@ -316,6 +404,16 @@ class AmazonEmulator:
     def _serve_token_request(self, request: Request) -> Reply:
         fault = self._faults.take(LWA_OPERATION)
         return self._apply_fault(fault, LWA_OPERATION, lambda: self._operations.lwa_token(request))
+
+    def _serve_document(self, request: Request, routed) -> Reply:
+        """The pre-signed document URLs: no access token, no contract (they are not SP-API)."""
+        operation, path_params = routed
+        fault = self._faults.take(operation)
+        return self._apply_fault(
+            fault,
+            operation,
+            lambda: self._operations.serve_document(operation, request, path_params),
+        )
 
     def _serve_sp_api(self, request: Request, routed) -> Reply:
         problems = self._check_request(request)

@@ -1,4 +1,4 @@
-# Order import benchmark, run by `python3 setup/dev.py bench` through `odoo-bin shell`
+# Order import benchmark, run by `python3 setup/dev.py bench orders` through `odoo-bin shell`
 # (which provides `env`) in a fresh database with amazon_connector installed.
 #
 # 1. the connector imports N FBA orders (two items each) and N FBM orders from the emulator,

@@ -441,11 +441,17 @@ def command_test(args):
     sys.exit(completed.returncode)
 
 
+BENCHMARKS = {
+    "orders": ("order_import.py", "BENCH_ORDERS"),
+    "offers": ("offer_export.py", "BENCH_OFFERS"),
+}
+
+
 def command_bench(args):
-    """Order import benchmark in a fresh database (benchmarks/order_import.py)."""
+    """A benchmark of benchmarks/ in a fresh database, figures printed and kept as JSON."""
     odoo_src, bindir, config = prepare()
     env = odoo_environment()
-    database = "amazon_bench"
+    database = f"amazon_bench_{args.which}"
     drop_database(bindir, database)
     say(f"creating database {database} with {ADDON} installed")
     run(
@@ -463,8 +469,12 @@ def command_bench(args):
         ),
         env=env,
     )
-    result_file = STATE / "bench-order-import.json"
-    with open(REPO / "benchmarks" / "order_import.py", "rb") as script:
+    script, size_variable = BENCHMARKS[args.which]
+    result_file = STATE / f"bench-{args.which}.json"
+    extra = {"AMAZON_CONNECTOR_REPO": str(REPO), "BENCH_RESULT_FILE": str(result_file)}
+    if args.size:
+        extra[size_variable] = str(args.size)
+    with open(REPO / "benchmarks" / script, "rb") as stdin:
         run(
             odoo_command(
                 odoo_src,
@@ -475,13 +485,8 @@ def command_bench(args):
                 "--log-level=warn",
                 subcommand="shell",
             ),
-            stdin=script,
-            env={
-                **env,
-                "AMAZON_CONNECTOR_REPO": str(REPO),
-                "BENCH_ORDERS": str(args.orders),
-                "BENCH_RESULT_FILE": str(result_file),
-            },
+            stdin=stdin,
+            env={**env, **extra},
         )
     say(f"figures in {result_file}")
 
@@ -497,8 +502,11 @@ def main():
     commands.add_parser("prepare", help="prepare Odoo source, Python env and PostgreSQL only")
     test = commands.add_parser("test", help="run every test and print one summary")
     test.add_argument("only", nargs="*", help="stages to run (default: all)")
-    bench = commands.add_parser("bench", help="order import benchmark in a fresh database")
-    bench.add_argument("--orders", type=int, default=1000, help="FBA and FBM orders each")
+    bench = commands.add_parser("bench", help="a benchmark in a fresh database")
+    bench.add_argument("which", choices=sorted(BENCHMARKS))
+    bench.add_argument(
+        "--size", type=int, help="orders of each channel (default 1000) or offers (50000)"
+    )
     dropdb = commands.add_parser("dropdb", help="drop a database of the project's cluster")
     dropdb.add_argument("name")
     args = parser.parse_args()

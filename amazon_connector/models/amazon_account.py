@@ -25,6 +25,8 @@ IMPORT_LAG = timedelta(minutes=2)
 IMPORT_OVERLAP = timedelta(minutes=10)
 # Statuses an import asks for: shipped (FBA), paid (FBM) and cancelled; pending orders wait.
 SYNCED_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
+SYNC_CRON = "amazon_connector.ir_cron_amazon_sync_orders"
+EXPORT_CRON = "amazon_connector.ir_cron_amazon_export_offers"
 CUSTOMER_MODES = [
     ("channel", "One customer per channel (FBA / FBM)"),
     ("buyer", "One customer per buyer (matched on the buyer's e-mail)"),
@@ -170,6 +172,35 @@ class AmazonAccount(models.Model):
     orders_window_start = fields.Datetime(readonly=True, copy=False)
     orders_window_end = fields.Datetime(readonly=True, copy=False)
     orders_page_token = fields.Char(readonly=True, copy=False)
+    stock_warehouse_scope = fields.Selection(
+        [("fbm", "The FBM warehouse"), ("all", "All warehouses except FBA ones")],
+        string="Stock From",
+        default="fbm",
+        required=True,
+        help="Whose free stock is offered on Amazon for FBM offers.",
+    )
+    stock_reserve_type = fields.Selection(
+        [("fixed", "Fixed quantity"), ("percent", "Percent")],
+        string="Safety Reserve",
+        default="fixed",
+        required=True,
+    )
+    stock_reserve = fields.Float(
+        string="Reserve", help="Units (or percent of the free stock) kept back from Amazon."
+    )
+    backorder_quantity = fields.Integer(
+        default=1000,
+        help="Quantity offered for products marked back-orderable on Amazon.",
+    )
+    listing_patch_limit = fields.Integer(
+        string="Patch Up To",
+        default=20,
+        help="Up to this many changed offers are sent one by one (patchListingsItem); more "
+        "go in one JSON_LISTINGS_FEED.",
+    )
+    pricelist_ids = fields.One2many(
+        "amazon.account.pricelist", "account_id", string="Marketplace Pricelists"
+    )
     issue_count = fields.Integer(compute="_compute_issue_count")
     order_count = fields.Integer(compute="_compute_order_count")
     offer_count = fields.Integer(compute="_compute_offer_count")
@@ -465,12 +496,12 @@ class AmazonAccount(models.Model):
         )
         return bool(self.env.cr.fetchone())
 
-    def _record_sync_error(self, error, throttled=False):
-        _logger.warning("Amazon account %s: order import stopped: %s", self.id, error)
+    def _record_sync_error(self, error, throttled=False, cron_xmlid=SYNC_CRON):
+        _logger.warning("Amazon account %s: exchange stopped: %s", self.id, error)
         if throttled:
             # Not an error of the account: resume as soon as Amazon allows.
             self.last_error = self.env._("Throttled by Amazon, resuming shortly: %s", error)
-            cron = self.env.ref("amazon_connector.ir_cron_amazon_sync_orders")
+            cron = self.env.ref(cron_xmlid)
             cron._trigger(fields.Datetime.now() + timedelta(seconds=error.retry_after))
             return
         self.write({"state": "error", "last_error": str(error)})
@@ -482,6 +513,46 @@ class AmazonAccount(models.Model):
         payloads = [json.loads(p) for p in issues.sudo().mapped("payload") if p]
         if payloads:
             self.env["amazon.order.importer"]._import_orders(self, payloads)
+
+    # ------------------------------------------------------------------ stock and prices
+
+    def _stock_warehouses(self):
+        self.ensure_one()
+        if self.stock_warehouse_scope == "fbm":
+            return self.fbm_warehouse_id
+        return self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id), ("is_amazon_fba", "=", False)]
+        )
+
+    @api.model
+    def _cron_export_offers(self):
+        """Hourly: read back finished feeds, then send what changed, account by account."""
+        for account in self.search([("state", "=", "connected")]):
+            account._export_offers()
+
+    def _export_offers(self):
+        self.ensure_one()
+        if not self.seller_id:
+            self.last_error = self.env._("Set the account's seller ID to publish stock.")
+            return False
+        exporter = self.env["amazon.offer.exporter"]
+        try:
+            exporter._check_feeds(self)
+            exporter._export(self)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True, cron_xmlid=EXPORT_CRON)
+            return False
+        except AmazonError as error:
+            _logger.warning("Amazon account %s: stock export stopped: %s", self.id, error)
+            self.last_error = str(error)
+            return False
+        return True
+
+    def action_export_offers(self):
+        self.env.ref(EXPORT_CRON)._trigger()
+        return self._notification(
+            self.env._("Stock and prices are sent to Amazon shortly."), "info"
+        )
 
     def _register_amazon_payments(self, invoices):
         """Register what Amazon collected from the buyers, in the account's payment journal:

@@ -101,7 +101,7 @@ class StockPicking(models.Model):
         return ShipmentConfirmation(
             order_id=order.amazon_order_ref,
             marketplace_id=order.amazon_marketplace_id.marketplace_id,
-            package_reference=f"ODOO-{self.id}",
+            package_reference=str(self.id),  # Amazon takes positive numbers only
             carrier_code=code,
             carrier_name=name,
             tracking_number=self.carrier_tracking_ref or "",

@@ -276,5 +276,6 @@ def test_amazon_menu_under_sales(rpc):
         "Sales/Amazon/Import Issues",
         "Sales/Amazon/Offers",
         "Sales/Amazon/Accounts",
+        "Sales/Amazon/Feeds",
         "Sales/Amazon/Marketplaces",
     }

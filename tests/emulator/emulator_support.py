@@ -50,6 +50,19 @@ class SpApi:
             path, params=query, headers={"x-amz-access-token": token or self.token}
         )
 
+    def send(
+        self, method: str, path: str, body=None, token: str | None = None, **params
+    ) -> httpx.Response:
+        """A request with a JSON body (`body`), query parameters as `get` sends them."""
+        query = {k: ",".join(v) if isinstance(v, list | tuple) else v for k, v in params.items()}
+        return self.http.request(
+            method,
+            path,
+            params=query,
+            json=body,
+            headers={"x-amz-access-token": token or self.token},
+        )
+
     def search(self, **params) -> httpx.Response:
         return self.get(SEARCH_PATH, **params)
 

@@ -172,3 +172,21 @@ def test_without_models_checks_are_skipped_with_one_warning(tmp_path, caplog):
 
 def test_validation_can_be_turned_off():
     assert AmazonEmulator(validate=False).contract_checks_enabled is False
+
+
+@requires_models
+def test_validator_knows_the_write_operations():
+    validator = ContractValidator(MODELS_DIR)
+
+    assert validator.match("POST", "/orders/v0/orders/111-1/shipmentConfirmation").model == (
+        "ordersV0"
+    )
+    assert validator.match("PATCH", "/listings/2021-08-01/items/A1/SKU-1").operation_id == (
+        "patchListingsItem"
+    )
+    assert validator.match("GET", "/feeds/2021-06-30/documents/doc-1").operation_id == (
+        "getFeedDocument"
+    )
+    # getOrder is in Orders v0 and 2026-01-01: by name, the model listed first answers.
+    assert validator.operation("getOrder").model == "orders"
+    assert validator.match("GET", "/orders/v0/orders/111-1").model == "ordersV0"

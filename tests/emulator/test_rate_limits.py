@@ -1,7 +1,7 @@
 """Usage plans: the rate header, and token buckets when enforced."""
 
 import pytest
-from emulator_support import NOW, PARTICIPATIONS_PATH, SELLER, SpApi
+from emulator_support import NOW, PARTICIPATIONS_PATH, SELLER, US, SpApi
 
 from amazon_emulator import AmazonEmulator, ManualClock
 
@@ -37,3 +37,18 @@ def test_buckets_are_per_operation(strict_api):
 
 def test_rate_limits_are_not_enforced_by_default(api):
     assert {api.get(PARTICIPATIONS_PATH).status_code for _ in range(20)} == {200}
+
+
+def test_write_operations_have_their_own_plans(strict_api):
+    api, clock = strict_api
+    body = {
+        "productType": "PRODUCT",
+        "patches": [{"op": "delete", "path": "/attributes/fulfillment_availability"}],
+    }
+    path = f"/listings/2021-08-01/items/{SELLER['seller_id']}/SKU-1"
+
+    statuses = [api.send("PATCH", path, body, marketplaceIds=US).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+
+    clock.advance(1 / 5)
+    assert api.send("PATCH", path, body, marketplaceIds=US).status_code == 200

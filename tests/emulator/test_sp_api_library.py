@@ -1,12 +1,14 @@
 """python-amazon-sp-api 2.1.35, the connector's client library, against the emulator."""
 
+import io
+import json
 from types import SimpleNamespace
 
 import pytest
 from emulator_support import SELLER, US, requires_models, sample_order
 
 sp_api_orders = pytest.importorskip("sp_api.api.orders.orders_2026_01_01")
-from sp_api.api import Sellers  # noqa: E402
+from sp_api.api import Feeds, ListingsItems, OrdersV0, Sellers  # noqa: E402
 from sp_api.auth import AccessTokenClient  # noqa: E402
 from sp_api.base.credential_provider import FromCodeCredentialProvider  # noqa: E402
 from sp_api.base.exceptions import SellingApiBadRequestException  # noqa: E402
@@ -62,3 +64,89 @@ def test_library_adds_undeclared_marketplace_parameters_without_marketplace_ids(
         orders.search_orders(createdAfter="2026-01-01T00:00:00Z")
 
     assert any("'MarketplaceId'" in v for v in emulator.contract_violations)
+
+
+def test_library_confirms_shipments(emulator, library_kwargs):
+    emulator.add_order(SELLER["seller_id"], sample_order(1))
+    order = emulator.get_stored_order(SELLER["seller_id"], "111-0000001-0000001")
+    package = {
+        "packageReferenceId": "1",
+        "carrierCode": "UPS",
+        "trackingNumber": "1Z999AA10123456784",
+        "shipDate": "2026-03-02T10:00:00Z",
+        "orderItems": [{"orderItemId": order["orderItems"][0]["orderItemId"], "quantity": 2}],
+    }
+
+    response = OrdersV0(**library_kwargs).confirm_shipment(
+        order_id="111-0000001-0000001", marketplaceId=US, packageDetail=package
+    )
+
+    assert response.payload == {"status_code": 204}  # the library's answer to an empty 204
+    assert emulator.shipments_for(SELLER["seller_id"], "111-0000001-0000001") == [
+        {"marketplaceId": US, "packageDetail": package}
+    ]
+
+
+def test_library_submits_a_listings_feed(emulator, library_kwargs):
+    feeds = Feeds(**library_kwargs)
+    document = {
+        "header": {"sellerId": SELLER["seller_id"], "version": "2.0"},
+        "messages": [
+            {
+                "messageId": 1,
+                "sku": "SKU-1",
+                "operationType": "PATCH",
+                "productType": "PRODUCT",
+                "patches": [
+                    {
+                        "op": "replace",
+                        "path": "/attributes/fulfillment_availability",
+                        "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": 3}],
+                    }
+                ],
+            }
+        ],
+    }
+
+    _, created = feeds.submit_feed(
+        "JSON_LISTINGS_FEED",
+        io.BytesIO(json.dumps(document).encode()),
+        content_type="application/json; charset=UTF-8",
+        marketplaceIds=[US],
+    )
+    feed_id = created.payload["feedId"]
+    statuses = [feeds.get_feed(feed_id).payload["processingStatus"] for _ in range(2)]
+    report = json.loads(
+        feeds.get_feed_result_document(feeds.get_feed(feed_id).payload["resultFeedDocumentId"])
+    )
+
+    assert statuses == ["IN_PROGRESS", "DONE"]
+    assert report["summary"]["messagesAccepted"] == 1
+    assert emulator.listing(SELLER["seller_id"], "SKU-1")["quantity"] == 3
+
+
+def test_library_patches_listings_items(emulator, library_kwargs):
+    response = ListingsItems(**library_kwargs).patch_listings_item(
+        SELLER["seller_id"],
+        "SKU-1",
+        marketplaceIds=[US],
+        body={
+            "productType": "PRODUCT",
+            "patches": [
+                {
+                    "op": "replace",
+                    "path": "/attributes/purchasable_offer",
+                    "value": [
+                        {
+                            "marketplace_id": US,
+                            "currency": "USD",
+                            "our_price": [{"schedule": [{"value_with_tax": 19.99}]}],
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+
+    assert response.payload["status"] == "ACCEPTED"
+    assert str(emulator.listing(SELLER["seller_id"], "SKU-1")["price"]) == "19.99"
