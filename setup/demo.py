@@ -35,8 +35,8 @@ journal = ensure(
     [("code", "=", "AMZN"), ("company_id", "=", company.id)],
     {"name": "Amazon", "code": "AMZN", "type": "bank", "company_id": company.id},
 )
-for sku, name, price in DEMO_PRODUCTS:
-    ensure(
+for quantity, (sku, name, price) in zip((24, 40, 7, 0), DEMO_PRODUCTS, strict=True):
+    product = ensure(
         "product.product",
         [("default_code", "=", sku)],
         {
@@ -47,6 +47,31 @@ for sku, name, price in DEMO_PRODUCTS:
             "is_storable": True,
         },
     )
+    if quantity and not product.stock_quant_ids:
+        env["stock.quant"]._update_available_quantity(product, fbm_warehouse.lot_stock_id, quantity)
+ups_product = ensure(
+    "product.product",
+    [("default_code", "=", "DEMO-UPS")],
+    {"name": "UPS Ground", "default_code": "DEMO-UPS", "type": "service"},
+)
+ensure(
+    "delivery.carrier",
+    [("name", "=", "UPS Ground")],
+    {
+        "name": "UPS Ground",
+        "product_id": ups_product.id,
+        "delivery_type": "fixed",
+        "amazon_carrier_code": "UPS",
+    },
+)
+pricelists = {
+    code: ensure(
+        "product.pricelist",
+        [("name", "=", f"Amazon {code}")],
+        {"name": f"Amazon {code}", "currency_id": env.ref(f"base.{code}").id},
+    )
+    for code in ("USD", "EUR")
+}
 
 account = ensure(
     "amazon.account",
@@ -68,13 +93,26 @@ account.write(
     }
 )
 connected = account._check_connection()
+for marketplace in account.marketplace_ids:
+    if marketplace not in account.pricelist_ids.marketplace_id:
+        env["amazon.account.pricelist"].create(
+            {
+                "account_id": account.id,
+                "marketplace_id": marketplace.id,
+                "pricelist_id": pricelists[marketplace.currency_id.name].id,
+            }
+        )
 env.cr.commit()
 if connected:
     account._sync_orders()  # what the cron does every 15 minutes, once now
+    env.cr.commit()
+    account._export_offers()  # and the hourly stock and price publication
     env.cr.commit()
 orders = env["sale.order"].search([("amazon_account_id", "=", account.id)])
 print(
     f"demo account {account.name!r}: {account.state}, marketplaces "
     f"{', '.join(account.marketplace_ids.mapped('name')) or '-'}; "
-    f"{len(orders)} Amazon orders in Odoo" + ("" if connected else f" ({account.last_error})")
+    f"{len(orders)} Amazon orders in Odoo; "
+    f"{len(account.pricelist_ids)} marketplace pricelists"
+    + ("" if connected else f" ({account.last_error})")
 )

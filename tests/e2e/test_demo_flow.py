@@ -244,6 +244,19 @@ def test_demo_orders_are_imported(rpc):
     assert not [o for o in orders if o["amazon_status"] in ("PENDING", "PENDING_AVAILABILITY")]
 
 
+def test_demo_stock_and_prices_published(rpc):
+    account_id = demo_account(rpc)["id"]
+    offers = rpc.execute(
+        "amazon.offer",
+        "search_read",
+        [["account_id", "=", account_id], ["fulfillment_channel", "=", "fbm"]],
+        fields=["sku", "amazon_export_state", "amazon_quantity", "amazon_prices"],
+    )
+    assert offers
+    assert {offer["amazon_export_state"] for offer in offers} == {"done"}, offers
+    assert all(offer["amazon_prices"] for offer in offers)
+
+
 def test_buttons_over_rpc(rpc):
     account_id = demo_account(rpc)["id"]
     result = rpc.execute("amazon.account", "action_test_connection", [account_id])
