@@ -98,6 +98,20 @@ def amazon_timestamp(value):
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _exchange(http, operation, description, method, url, **kwargs):
+    """One HTTP exchange; no answer at all becomes a typed error naming `description`."""
+    try:
+        return http.request(method, url, **kwargs)
+    except httpx.TimeoutException:
+        raise AmazonTimeoutError(
+            f"{description} did not answer in time", operation=operation
+        ) from None
+    except httpx.HTTPError as error:
+        raise AmazonTransportError(
+            f"Cannot reach {description} ({error.__class__.__name__})", operation=operation
+        ) from None
+
+
 def _amazon_errors(response):
     """(code, message) of the first entry of Amazon's `errors` list, if the body has one."""
     try:
@@ -131,19 +145,17 @@ class _CheckedTransport:
     def request(self, method, url, *, params=None, data=None, content=None, headers=None):
         operation = _current_operation.get() or "unknown"
         started = time.monotonic()
-        try:
-            response = self._http.request(
-                method, url, params=params, data=data, content=content, headers=headers
-            )
-        except httpx.TimeoutException as error:
-            raise AmazonTimeoutError(
-                f"Amazon did not answer in time ({error.__class__.__name__})",
-                operation=operation,
-            ) from None
-        except httpx.HTTPError as error:
-            raise AmazonTransportError(
-                f"Cannot reach Amazon ({error.__class__.__name__})", operation=operation
-            ) from None
+        response = _exchange(
+            self._http,
+            operation,
+            "Amazon",
+            method,
+            url,
+            params=params,
+            data=data,
+            content=content,
+            headers=headers,
+        )
         _logger.debug(
             "Amazon %s: HTTP %s in %.2fs (request id %s)",
             operation,
@@ -392,22 +404,16 @@ class AmazonClient:
 
     def _transfer(self, operation, method, url, content=None, content_type=None):
         """Upload or download a document at a pre-signed URL (no SP-API token)."""
-        marker = _current_operation.set(operation)
-        try:
-            headers = {"content-type": content_type} if content_type else None
-            try:
-                response = self._http.request(method, url, content=content, headers=headers)
-            except httpx.TimeoutException:
-                raise AmazonTimeoutError(
-                    "Document transfer timed out", operation=operation
-                ) from None
-            except httpx.HTTPError as error:
-                raise AmazonTransportError(
-                    f"Cannot transfer the document ({error.__class__.__name__})",
-                    operation=operation,
-                ) from None
-        finally:
-            _current_operation.reset(marker)
+        headers = {"content-type": content_type} if content_type else None
+        response = _exchange(
+            self._http,
+            operation,
+            "the document storage",
+            method,
+            url,
+            content=content,
+            headers=headers,
+        )
         if response.status_code >= 500:
             raise AmazonServerError(
                 "Document storage had a server error",
@@ -472,20 +478,15 @@ class AmazonClient:
             "client_secret": self.credentials.client_secret,
         }
         headers = {"content-type": "application/x-www-form-urlencoded;charset=UTF-8"}
-        operation = _current_operation.set(LWA_OPERATION)
-        try:
-            response = self._http.post(self.lwa_endpoint, data=form, headers=headers)
-        except httpx.TimeoutException:
-            raise AmazonTimeoutError(
-                "Login with Amazon did not answer in time", operation=LWA_OPERATION
-            ) from None
-        except httpx.HTTPError as error:
-            raise AmazonTransportError(
-                f"Cannot reach Login with Amazon ({error.__class__.__name__})",
-                operation=LWA_OPERATION,
-            ) from None
-        finally:
-            _current_operation.reset(operation)
+        response = _exchange(
+            self._http,
+            LWA_OPERATION,
+            "Login with Amazon",
+            "POST",
+            self.lwa_endpoint,
+            data=form,
+            headers=headers,
+        )
         return self._access_token_from(response)
 
     def _access_token_from(self, response):
