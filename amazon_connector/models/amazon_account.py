@@ -125,6 +125,12 @@ class AmazonAccount(models.Model):
         "person (cancelled after shipping, total differing from Amazon's).",
     )
     customer_mode = fields.Selection(CUSTOMER_MODES, required=True, default="channel")
+    fba_register_payment = fields.Boolean(
+        string="Register FBA Payments",
+        default=True,
+        help="Register Amazon's payment when an FBA order is imported, so its invoice is paid. "
+        "Leave unticked to keep FBA invoices open until the settlement is booked.",
+    )
     fbm_register_payment = fields.Boolean(
         string="Register FBM Payments",
         default=True,

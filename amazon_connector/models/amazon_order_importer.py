@@ -420,10 +420,11 @@ class AmazonOrderImporter(models.AbstractModel):
         pickings.with_context(skip_backorder=True, skip_sms=True)._action_done()
         invoices = sales._create_invoices()
         invoices.action_post()
-        paid = invoices.filtered(
-            lambda invoice: not invoice.line_ids.sale_line_ids.order_id.amazon_total_mismatch
-        )
-        account._register_amazon_payments(paid)
+        if account.fba_register_payment:
+            paid = invoices.filtered(
+                lambda invoice: not invoice.line_ids.sale_line_ids.order_id.amazon_total_mismatch
+            )
+            account._register_amazon_payments(paid)
 
     @staticmethod
     def _problem(order, kind, reason):

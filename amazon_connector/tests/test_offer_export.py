@@ -120,6 +120,15 @@ class TestOfferExport(OrderImportCase):
         self.assertEqual(len(self.emulator.requests_for("patchListingsItem")), 3)
         self.assertContractClean()
 
+    def test_stock_of_every_warehouse_but_fba(self):
+        other = self.env["stock.warehouse"].create({"name": "Second shop", "code": "SHP2"})
+        self.env["stock.quant"]._update_available_quantity(self.mug, other.lot_stock_id, 6)
+        self.export()
+        self.assertEqual(self.mug_offer.amazon_quantity, 8)  # the FBM warehouse alone
+        self.account.stock_warehouse_scope = "all"
+        self.export()
+        self.assertEqual(self.mug_offer.amazon_quantity, 14)  # 10 + 6 - 2, never FBA's 100
+
     def test_reserve_never_below_zero(self):
         self.reserve_mugs(9)
         self.export()

@@ -216,6 +216,13 @@ class TestFbaImport(OrderImportCase):
         self.assertAlmostEqual(sale.amount_total, 2 * 19.99 + 4.99 + 2.00 - 3.00)
         self.assertFalse(sale.amazon_total_mismatch)
 
+    def test_fba_payment_can_wait_for_the_settlement(self):
+        self.account.fba_register_payment = False
+        order_id = self.add_order("fba")
+        self.sync()
+        invoice = self.sales(order_id).invoice_ids
+        self.assertEqual((invoice.state, invoice.payment_state), ("posted", "not_paid"))
+
     def test_fba_order_waits_until_shipped(self):
         order_id = self.add_order("fba", status="UNSHIPPED")
         self.sync()
