@@ -362,10 +362,20 @@ def start_emulator(port, log_path):
     fail(f"the Amazon emulator did not open port {port}; see {log_path}")
 
 
+def addon_digest():
+    """Digest of the addon's files: a demo database is upgraded when it changes."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO / ADDON).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def command_run(_args):
     started = time.monotonic()
     odoo_src, bindir, config = prepare()
     env = odoo_environment()
+    stamp = STATE / f"{DEMO_DB}.addon-stamp"
     if not database_exists(bindir, DEMO_DB) or not addon_installed(bindir, DEMO_DB):
         say(f"creating database {DEMO_DB} with {ADDON} installed (about a minute)")
         drop_database(bindir, DEMO_DB)
@@ -383,6 +393,22 @@ def command_run(_args):
             ),
             env=env,
         )
+    elif not stamp.exists() or stamp.read_text() != addon_digest():
+        say(f"the addon changed since the last run: upgrading it in {DEMO_DB}")
+        run(
+            odoo_command(
+                odoo_src,
+                config,
+                "-d",
+                DEMO_DB,
+                "-u",
+                ADDON,
+                "--stop-after-init",
+                "--log-level=warn",
+            ),
+            env=env,
+        )
+    stamp.write_text(addon_digest())
     emulator = start_emulator(EMULATOR_PORT, STATE / "emulator.log")
     try:
         say(f"Amazon emulator on http://127.0.0.1:{EMULATOR_PORT} (log {STATE / 'emulator.log'})")

@@ -515,10 +515,11 @@ class _Lookups:
         candidates = {}
         for product in products:
             candidates.setdefault(product.default_code, []).append(product)
-        channels = {}
+        channels, asins = {}, {}
         for order in self.orders:
             for item in order.items:
                 channels.setdefault(item.sku, order.channel)
+                asins.setdefault(item.sku, item.asin)
         unique = {sku: found[0] for sku, found in candidates.items() if len(found) == 1}
         self.env["amazon.offer"].create(
             [
@@ -527,6 +528,7 @@ class _Lookups:
                     "sku": sku,
                     "product_id": product.id,
                     "fulfillment_channel": channels[sku],
+                    "asin": asins[sku] or False,
                 }
                 for sku, product in unique.items()
             ]

@@ -372,6 +372,7 @@ class TestImportIssues(OrderImportCase):
             [("account_id", "=", self.account.id), ("sku", "=", "BOTTLE-1")]
         )
         self.assertEqual((offer.product_id, offer.fulfillment_channel), (self.bottle, "fbm"))
+        self.assertEqual(offer.asin, "B000BTL001")
 
     def test_malformed_order_is_held_and_the_rest_imported(self):
         bad_currency = self.add_order("fbm")
