@@ -371,28 +371,52 @@ def addon_digest():
     return digest.hexdigest()
 
 
+def create_database(odoo_src, bindir, config, env, database):
+    """A fresh database with the addon installed (Odoo's demo data left out)."""
+    say(f"creating database {database} with {ADDON} installed (about a minute)")
+    drop_database(bindir, database)
+    run(
+        odoo_command(
+            odoo_src,
+            config,
+            "-d",
+            database,
+            "-i",
+            ADDON,
+            "--stop-after-init",
+            "--without-demo",
+            "--log-level=warn",
+            "--http-port=0",
+        ),
+        env=env,
+    )
+
+
+def run_odoo_script(odoo_src, config, env, database, script, *, extra_env):
+    """Run a Python file inside `odoo-bin shell` (which gives it `env`)."""
+    with open(script, "rb") as stdin:
+        run(
+            odoo_command(
+                odoo_src,
+                config,
+                "-d",
+                database,
+                "--no-http",
+                "--log-level=warn",
+                subcommand="shell",
+            ),
+            stdin=stdin,
+            env={**env, **extra_env},
+        )
+
+
 def command_run(_args):
     started = time.monotonic()
     odoo_src, bindir, config = prepare()
     env = odoo_environment()
     stamp = STATE / f"{DEMO_DB}.addon-stamp"
     if not database_exists(bindir, DEMO_DB) or not addon_installed(bindir, DEMO_DB):
-        say(f"creating database {DEMO_DB} with {ADDON} installed (about a minute)")
-        drop_database(bindir, DEMO_DB)
-        run(
-            odoo_command(
-                odoo_src,
-                config,
-                "-d",
-                DEMO_DB,
-                "-i",
-                ADDON,
-                "--stop-after-init",
-                "--without-demo",
-                "--log-level=warn",
-            ),
-            env=env,
-        )
+        create_database(odoo_src, bindir, config, env, DEMO_DB)
     elif not stamp.exists() or stamp.read_text() != addon_digest():
         say(f"the addon changed since the last run: upgrading it in {DEMO_DB}")
         run(
@@ -413,20 +437,14 @@ def command_run(_args):
     try:
         say(f"Amazon emulator on http://127.0.0.1:{EMULATOR_PORT} (log {STATE / 'emulator.log'})")
         say("configuring the demo company and its Amazon account (emulator mode)")
-        with open(REPO / "setup" / "demo.py", "rb") as script:
-            run(
-                odoo_command(
-                    odoo_src,
-                    config,
-                    "-d",
-                    DEMO_DB,
-                    "--no-http",
-                    "--log-level=warn",
-                    subcommand="shell",
-                ),
-                stdin=script,
-                env={**env, "EMULATOR_URL": f"http://127.0.0.1:{EMULATOR_PORT}"},
-            )
+        run_odoo_script(
+            odoo_src,
+            config,
+            env,
+            DEMO_DB,
+            REPO / "setup" / "demo.py",
+            extra_env={"EMULATOR_URL": f"http://127.0.0.1:{EMULATOR_PORT}"},
+        )
         say(f"ready in {time.monotonic() - started:.0f}s")
         say(
             f"Odoo on http://localhost:{HTTP_PORT}  database {DEMO_DB}  login admin, password admin"
@@ -478,42 +496,13 @@ def command_bench(args):
     odoo_src, bindir, config = prepare()
     env = odoo_environment()
     database = f"amazon_bench_{args.which}"
-    drop_database(bindir, database)
-    say(f"creating database {database} with {ADDON} installed")
-    run(
-        odoo_command(
-            odoo_src,
-            config,
-            "-d",
-            database,
-            "-i",
-            ADDON,
-            "--stop-after-init",
-            "--without-demo",
-            "--log-level=warn",
-            "--http-port=0",
-        ),
-        env=env,
-    )
+    create_database(odoo_src, bindir, config, env, database)
     script, size_variable = BENCHMARKS[args.which]
     result_file = STATE / f"bench-{args.which}.json"
     extra = {"AMAZON_CONNECTOR_REPO": str(REPO), "BENCH_RESULT_FILE": str(result_file)}
     if args.size:
         extra[size_variable] = str(args.size)
-    with open(REPO / "benchmarks" / script, "rb") as stdin:
-        run(
-            odoo_command(
-                odoo_src,
-                config,
-                "-d",
-                database,
-                "--no-http",
-                "--log-level=warn",
-                subcommand="shell",
-            ),
-            stdin=stdin,
-            env={**env, **extra},
-        )
+    run_odoo_script(odoo_src, config, env, database, REPO / "benchmarks" / script, extra_env=extra)
     say(f"figures in {result_file}")
 
 

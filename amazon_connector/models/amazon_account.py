@@ -211,32 +211,28 @@ class AmazonAccount(models.Model):
     order_count = fields.Integer(compute="_compute_order_count")
     offer_count = fields.Integer(compute="_compute_offer_count")
 
-    def _compute_order_count(self):
-        counts = dict(
-            self.env["sale.order"]._read_group(
-                [("amazon_account_id", "in", self.ids)], ["amazon_account_id"], ["__count"]
+    def _count_per_account(self, model, account_field, domain=()):
+        """{account: number of `model` records} for these accounts, in one query."""
+        return dict(
+            self.env[model]._read_group(
+                [(account_field, "in", self.ids), *domain], [account_field], ["__count"]
             )
         )
+
+    def _compute_order_count(self):
+        counts = self._count_per_account("sale.order", "amazon_account_id")
         for account in self:
             account.order_count = counts.get(account, 0)
 
     def _compute_issue_count(self):
-        counts = dict(
-            self.env["amazon.order.issue"]._read_group(
-                [("account_id", "in", self.ids), ("state", "=", "open")],
-                ["account_id"],
-                ["__count"],
-            )
+        counts = self._count_per_account(
+            "amazon.order.issue", "account_id", [("state", "=", "open")]
         )
         for account in self:
             account.issue_count = counts.get(account, 0)
 
     def _compute_offer_count(self):
-        counts = dict(
-            self.env["amazon.offer"]._read_group(
-                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-            )
-        )
+        counts = self._count_per_account("amazon.offer", "account_id")
         for account in self:
             account.offer_count = counts.get(account, 0)
 
@@ -363,31 +359,38 @@ class AmazonAccount(models.Model):
             self.env._("The synchronisation with Amazon is scheduled and starts shortly."), "info"
         )
 
-    def action_view_orders(self):
+    def _action_of_account(self, xmlid, account_field, with_default=True):
+        """A window action of `xmlid` narrowed to this account's records."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "amazon_connector.action_amazon_sale_orders"
-        )
-        action["domain"] = [("amazon_account_id", "=", self.id)]
-        action["context"] = {"default_amazon_account_id": self.id}
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [(account_field, "=", self.id)]
+        if with_default:
+            action["context"] = {f"default_{account_field}": self.id}
         return action
+
+    def action_view_orders(self):
+        return self._action_of_account(
+            "amazon_connector.action_amazon_sale_orders", "amazon_account_id"
+        )
 
     def action_view_offers(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "amazon_connector.action_amazon_offer"
-        )
-        action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"default_account_id": self.id}
-        return action
+        return self._action_of_account("amazon_connector.action_amazon_offer", "account_id")
 
     def action_view_issues(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "amazon_connector.action_amazon_order_issue"
+        return self._action_of_account(
+            "amazon_connector.action_amazon_order_issue", "account_id", with_default=False
         )
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+
+    def _ask_a_person(self, record, summary, note, user=None):
+        """A to-do activity on `record` for the account's responsible (or `user`): how the
+        connector hands a person what it cannot decide."""
+        self.ensure_one()
+        record.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=note,
+            user_id=(self.responsible_user_id or user or self.env.user).id,
+        )
 
     def _notification(self, message, kind, sticky=False):
         return {

@@ -109,10 +109,10 @@ class AmazonOrderImporter(models.AbstractModel):
                 new_orders.append(order)
             else:
                 result.skipped += 1  # pending, or FBA not shipped yet: comes back when it changes
-        created = self._create_orders(account, new_orders, problems)
+        marketplaces = self._marketplaces()
+        created = self._create_orders(account, new_orders, problems, marketplaces)
         result.created += len(created)
         result.held += len(problems)
-        marketplaces = self._marketplaces()
         for problem in problems:
             problem.marketplace = marketplaces.get(problem.marketplace)
         issues = self.env["amazon.order.issue"]
@@ -191,26 +191,26 @@ class AmazonOrderImporter(models.AbstractModel):
         if not (shipped or invoiced or sale.locked):
             sale._action_cancel()
             return True
-        sale.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Cancelled on Amazon"),
-            note=self.env._(
+        account._ask_a_person(
+            sale,
+            self.env._("Cancelled on Amazon"),
+            self.env._(
                 "Amazon cancelled order %s after it was delivered or invoiced in Odoo: "
                 "decide on a return or a credit note.",
                 sale.amazon_order_ref,
             ),
-            user_id=(account.responsible_user_id or sale.user_id or self.env.user).id,
+            user=sale.user_id,
         )
         return False
 
     # ------------------------------------------------------------------ new orders
 
-    def _create_orders(self, account, orders, problems):
+    def _create_orders(self, account, orders, problems, marketplaces):
         """Create the new orders (and complete the FBA ones); returns {order id: sale}."""
         if not orders:
             return {}
         prepared = []
-        lookups = _Lookups(self.env, account, orders)
+        lookups = _Lookups(self.env, account, orders, marketplaces)
         for order in orders:
             try:
                 prepared.append(self._prepare(account, order, lookups))
@@ -377,17 +377,16 @@ class AmazonOrderImporter(models.AbstractModel):
                 )
 
     def _flag_total_mismatch(self, account, sale):
-        sale.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Total differs from Amazon's"),
-            note=self.env._(
+        account._ask_a_person(
+            sale,
+            self.env._("Total differs from Amazon's"),
+            self.env._(
                 "Odoo computes %(odoo)s for Amazon order %(ref)s, Amazon charged %(amazon)s. "
                 "Check the taxes of its products and fiscal position.",
                 odoo=sale.amount_total,
                 ref=sale.amazon_order_ref,
                 amazon=sale.amazon_total,
             ),
-            user_id=(account.responsible_user_id or self.env.user).id,
         )
 
     def _complete_fba(self, account, sales):
@@ -442,12 +441,12 @@ class AmazonOrderImporter(models.AbstractModel):
 class _Lookups:
     """Everything a page of orders needs from the database, fetched once for the page."""
 
-    def __init__(self, env, account, orders):
+    def __init__(self, env, account, orders, marketplaces):
         self.env = env
         self.account = account
         self.company = account.company_id
         self.orders = orders
-        self._marketplaces = env["amazon.order.importer"]._marketplaces()
+        self._marketplaces = marketplaces
         self._countries = {country.code: country for country in env["res.country"].search([])}
         self._pricelists = {}
         self._offers = self._load_offers()

@@ -141,12 +141,8 @@ class StockPicking(models.Model):
 
     def _amazon_shipment_failed(self, message):
         self.write({"amazon_shipment_state": "error", "amazon_shipment_error": message})
-        account = self.sale_id.amazon_account_id
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Amazon shipment confirmation failed"),
-            note=message,
-            user_id=(account.responsible_user_id or self.env.user).id,
+        self.sale_id.amazon_account_id._ask_a_person(
+            self, self.env._("Amazon shipment confirmation failed"), message
         )
 
     def action_amazon_retry_shipment(self):
