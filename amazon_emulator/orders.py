@@ -41,6 +41,10 @@ DATASETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 _ZERO_DECIMAL_CURRENCIES = {"JPY"}
 _PROCEEDS_ORDER = ("ITEM", "SHIPPING", "GIFT_WRAP", "DISCOUNT", "TAX")
+MARKETPLACE_FACILITATOR = "MARKETPLACE_FACILITATOR"
+# Where Amazon collects and remits the sales tax of every sale (marketplace facilitator laws
+# of every US state); elsewhere it does only for some sales, said item by item.
+_FACILITATOR_COUNTRIES = {"US": "Amazon.com Services LLC"}
 
 
 # Serving
@@ -155,15 +159,21 @@ def make_order(
     created: datetime | None = None,
     updated: datetime | None = None,
     programs: Iterable[str] | None = None,
+    order_charges: Mapping[str, str] | None = None,
 ) -> dict:
     """A complete Orders API 2026-01-01 `Order`: core fields plus the BUYER, RECIPIENT,
     PROCEEDS, PROMOTION, CANCELLATION, FULFILLMENT and PACKAGES datasets.
 
     `items`: dicts with `sku`, `asin`, `title`, `quantity` (1), `unit_price` and the line
     amounts `shipping_price` ("0.00"), `gift_wrap_price`, `promotion_discount` (positive
-    number, served as a negative DISCOUNT), `tax` ("0.00"); optional `promotion_id`,
-    `order_item_id` and `quantity_shipped` (for PARTIALLY_SHIPPED orders; without it the
-    first item counts as shipped, the others not).
+    number, served as a negative DISCOUNT), `tax` ("0.00", on the item price; or a dict by
+    what it is charged on: {"ITEM": .., "SHIPPING": .., "GIFT_WRAP": .., "COD_FEE": ..}),
+    `charges` (other item proceeds by Amazon's type, e.g. {"COD_FEE": "2.00"}); optional
+    `promotion_id`, `order_item_id`, `quantity_shipped` (for PARTIALLY_SHIPPED orders; without
+    it the first item counts as shipped, the others not) and `tax_collection` (who collects
+    the tax: "MARKETPLACE_FACILITATOR", or None for the seller; default: Amazon in the US,
+    the seller elsewhere) — served in the TAX dataset.
+    `order_charges`: order-level proceeds not attributed to an item ({"DELIVERY_TIP": "5"}).
     `currency` defaults to the marketplace's; `buyer` has `name`, `email`, optional `company`;
     `address` holds `CustomerAddress` fields. Amounts are strings, as Amazon's `Decimal`.
     """
@@ -176,7 +186,14 @@ def make_order(
     created = (created or utc_now()).replace(microsecond=0)
     updated = updated or created
     order_items = [
-        _make_item(order_id, index, spec, currency, _shipped_quantity(status, index, spec))
+        _make_item(
+            order_id,
+            index,
+            spec,
+            currency,
+            shipped=_shipped_quantity(status, index, spec),
+            facilitator=_FACILITATOR_COUNTRIES.get(marketplace.country_code),
+        )
         for index, spec in enumerate(items)
     ]
     fields = {
@@ -191,7 +208,7 @@ def make_order(
         },
         "buyer": _buyer(buyer, fulfilled_by) if buyer else None,
         "recipient": _recipient(address, fulfilled_by) if address else None,
-        "proceeds": _order_proceeds(order_items, currency),
+        "proceeds": _order_proceeds(order_items, currency, order_charges or {}),
         "fulfillment": _order_fulfillment(status, fulfilled_by, created),
         "orderItems": order_items,
         "packages": _packages(order_id, order_items, fulfilled_by, created) or None,
@@ -211,7 +228,15 @@ def _shipped_quantity(status: str, index: int, spec: Mapping) -> int:
     return 0
 
 
-def _make_item(order_id: str, index: int, spec: Mapping, currency: str, shipped: int) -> dict:
+def _make_item(
+    order_id: str,
+    index: int,
+    spec: Mapping,
+    currency: str,
+    *,
+    shipped: int,
+    facilitator: str | None,
+) -> dict:
     quantity = int(spec.get("quantity", 1))
     unit_price = _decimal(spec["unit_price"], currency)
     item = {
@@ -230,6 +255,10 @@ def _make_item(order_id: str, index: int, spec: Mapping, currency: str, shipped:
     if spec.get("promotion_id") or spec.get("promotion_discount"):
         promotion_id = spec.get("promotion_id") or f"PROMO-{spec['sku']}"
         item["promotion"] = {"breakdowns": [{"promotionId": promotion_id}]}
+    model = spec.get("tax_collection", MARKETPLACE_FACILITATOR if facilitator else None)
+    if model:
+        collection = {"model": model, "responsibleParty": facilitator or "Amazon Services"}
+        item["tax"] = {"taxCollections": [collection]}
     return item
 
 
@@ -240,46 +269,64 @@ def _order_item_id(order_id: str, index: int) -> str:
 
 
 def _item_proceeds(spec: Mapping, item_total: Decimal, currency: str) -> dict:
+    taxes = spec.get("tax") or {}
+    if not isinstance(taxes, Mapping):
+        taxes = {"ITEM": taxes}
+    taxes = {kind: _decimal(amount, currency) for kind, amount in taxes.items()}
     amounts = {
         "ITEM": item_total,
         "SHIPPING": _decimal(spec.get("shipping_price") or 0, currency),
         "GIFT_WRAP": _decimal(spec.get("gift_wrap_price") or 0, currency),
         "DISCOUNT": -_decimal(spec.get("promotion_discount") or 0, currency),
-        "TAX": _decimal(spec.get("tax") or 0, currency),
+        **{
+            kind: _decimal(amount, currency) for kind, amount in (spec.get("charges") or {}).items()
+        },
+        "TAX": sum(taxes.values(), Decimal(0)),
     }
     breakdowns = [
-        _item_breakdown(kind, amount, currency)
+        _item_breakdown(kind, amount, currency, taxes)
         for kind, amount in amounts.items()
         if kind == "ITEM" or amount
     ]
     return {"proceedsTotal": _money(sum(amounts.values()), currency), "breakdowns": breakdowns}
 
 
-def _item_breakdown(kind: str, amount: Decimal, currency: str) -> dict:
+def _item_breakdown(kind: str, amount: Decimal, currency: str, taxes: Mapping) -> dict:
     breakdown = {"type": kind, "subtotal": _money(amount, currency)}
-    if kind in ("TAX", "DISCOUNT"):
-        # Amazon details only these two kinds; the emulator attributes them to the item price.
+    # Amazon details only these two kinds: tax by what it is charged on, discounts on the item.
+    if kind == "TAX":
+        breakdown["detailedBreakdowns"] = [
+            {"subtype": subtype, "value": _money(value, currency)}
+            for subtype, value in taxes.items()
+            if value
+        ]
+    elif kind == "DISCOUNT":
         breakdown["detailedBreakdowns"] = [{"subtype": "ITEM", "value": _money(amount, currency)}]
     return breakdown
 
 
-def _order_proceeds(items: list[dict], currency: str) -> dict:
+def _order_proceeds(items: list[dict], currency: str, order_charges: Mapping) -> dict:
     totals: dict[str, Decimal] = {}
     for item in items:
         for breakdown in item["proceeds"]["breakdowns"]:
             kind = breakdown["type"]
             totals[kind] = totals.get(kind, Decimal(0)) + Decimal(breakdown["subtotal"]["amount"])
+    charges = {kind: _decimal(amount, currency) for kind, amount in order_charges.items()}
     grand_total = sum(
         (Decimal(i["proceeds"]["proceedsTotal"]["amount"]) for i in items), Decimal(0)
-    )
-    return {
-        "grandTotal": _money(grand_total, currency),
-        "breakdowns": [
-            {"type": kind, "subtotal": _money(totals[kind], currency)}
-            for kind in _PROCEEDS_ORDER
-            if kind in totals
-        ],
-    }
+    ) + sum(charges.values(), Decimal(0))
+    kinds = [*_PROCEEDS_ORDER, *sorted(set(totals) - set(_PROCEEDS_ORDER))]
+    breakdowns = [
+        {"type": kind, "subtotal": _money(totals[kind], currency)}
+        for kind in kinds
+        if kind in totals
+    ]
+    breakdowns += [
+        # Charged apart from checkout (a tip is final once delivered).
+        {"type": kind, "status": "FINALIZED", "subtotal": _money(amount, currency)}
+        for kind, amount in charges.items()
+    ]
+    return {"grandTotal": _money(grand_total, currency), "breakdowns": breakdowns}
 
 
 def _order_fulfillment(status: str, fulfilled_by: str, created: datetime) -> dict:

@@ -1,6 +1,7 @@
 """Orders API 2026-01-01 `Order` documents."""
 
 import copy
+import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -151,3 +152,83 @@ def test_malformed_orders_are_clear_errors(mutate, message):
 def test_not_an_object():
     with pytest.raises(AmazonDocumentError, match="expected an object"):
         parse_order(["not", "an", "order"])
+
+
+def test_us_tax_is_collected_by_amazon_and_said_so_per_item():
+    order = parse_order(fbm_order())
+    assert all(item.tax_collected_by_amazon for item in order.items)
+    assert order.items[0].tax_collection_models == ("MARKETPLACE_FACILITATOR",)
+
+
+def test_seller_collected_tax_has_no_facilitator_model():
+    raw = make_order(
+        "302-0000001-0000001",
+        DE,
+        items=[{"sku": "MUG-1", "asin": "B000MUG001", "unit_price": "23.80", "quantity": 2}],
+        created=CREATED,
+    )
+    item = parse_order(raw).items[0]
+    assert item.tax_collection_models == ()
+    assert not item.tax_collected_by_amazon
+    assert item.amounts.item == Decimal("47.60")
+
+
+def test_tax_split_by_what_it_is_charged_on():
+    raw = fbm_order(
+        items=[
+            {
+                "sku": "MUG-1",
+                "asin": "B000MUG001",
+                "unit_price": "10.00",
+                "shipping_price": "5.00",
+                "tax": {"ITEM": "0.80", "SHIPPING": "0.40", "COD_FEE": "0.10"},
+                "charges": {"COD_FEE": "2.00"},
+            }
+        ]
+    )
+    item = parse_order(raw).items[0]
+    assert (item.amounts.tax_item, item.amounts.tax_shipping) == (
+        Decimal("0.80"),
+        Decimal("0.40"),
+    )
+    assert [(c.kind, c.amount, c.tax) for c in item.charges] == [
+        ("COD_FEE", Decimal("2.00"), Decimal("0.10"))
+    ]
+    assert item.total == Decimal("18.30")
+
+
+def test_order_level_charges_and_unknown_kinds_are_kept():
+    raw = fbm_order(order_charges={"DELIVERY_TIP": "5.00", "SOMETHING_NEW": "1.25"})
+    order = parse_order(raw)
+    assert [(c.kind, c.amount) for c in order.charges] == [
+        ("DELIVERY_TIP", Decimal("5.00")),
+        ("SOMETHING_NEW", Decimal("1.25")),
+    ]
+    items_total = sum(item.total for item in order.items)
+    assert order.grand_total == items_total + Decimal("6.25")
+
+
+def test_amazons_own_example_with_a_delivery_tip():
+    if not find_models_dir():
+        pytest.skip("Amazon API models not found")
+    model = json.loads(
+        (find_models_dir() / "models/orders-api-model/orders_2026-01-01.json").read_text()
+    )
+    examples = [
+        order
+        for path in model["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict)
+        for response in operation.get("responses", {}).values()
+        for body in (response.get("examples") or {}).values()
+        for order in (body.get("orders") or [body.get("order")] if isinstance(body, dict) else [])
+        if isinstance(order, dict)
+        and any(
+            b.get("type") == "DELIVERY_TIP"
+            for b in (order.get("proceeds") or {}).get("breakdowns", [])
+        )
+    ]
+    assert examples, "Amazon's model has an order with a DELIVERY_TIP"
+    order = parse_order(examples[0])
+    assert [c.kind for c in order.charges] == ["DELIVERY_TIP"]
+    assert not any(c.kind in ("ITEM", "TAX") for c in order.charges)

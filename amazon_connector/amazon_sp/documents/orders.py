@@ -6,6 +6,14 @@ amounts (US sales tax, for instance); in marketplaces whose prices include VAT t
 inside ITEM and TAX is zero. So what the buyer paid for an item is the sum of its
 breakdowns, and the order's `grandTotal` is the sum over its items. TAX's detailed
 breakdowns (subtypes ITEM, SHIPPING, GIFT_WRAP, DISCOUNT) say which amount it belongs to.
+
+Other kinds are charges: COD_FEE and OTHER on an item, and order-level kinds that no item
+carries (DELIVERY_TIP, and whatever Amazon adds later). None is dropped: each becomes a
+`Charge` with Amazon's type, so the order still adds up to `grandTotal`.
+
+The TAX dataset says, per item, who collects the tax: `taxCollections[].model` is
+MARKETPLACE_FACILITATOR when Amazon withholds and remits it (US states, EU and UK deemed
+supplier sales, Australia...): that tax is not the seller's.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +27,13 @@ PENDING_STATUSES = frozenset({"PENDING", "PENDING_AVAILABILITY"})
 FULFILLED_BY = {"AMAZON": "fba", "MERCHANT": "fbm"}
 ZERO = Decimal("0")
 AMOUNT_KINDS = ("ITEM", "SHIPPING", "GIFT_WRAP", "DISCOUNT", "TAX")
+TAX_KIND = "TAX"
+# ItemTaxCollection.model: Amazon withholds and remits the tax on the seller's behalf.
+MARKETPLACE_FACILITATOR = "MARKETPLACE_FACILITATOR"
+# Charge types the Orders API documents (others may come: they are kept all the same).
+DELIVERY_TIP = "DELIVERY_TIP"
+COD_FEE = "COD_FEE"
+OTHER_CHARGE = "OTHER"
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,16 @@ class Amounts:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """An amount that is not the price, shipping, gift wrap or promotion of an item:
+    `kind` is Amazon's type (COD_FEE, OTHER, DELIVERY_TIP, or one Amazon added later)."""
+
+    kind: str
+    amount: Decimal
+    tax: Decimal = ZERO
+
+
+@dataclass(frozen=True)
 class OrderItem:
     order_item_id: str
     sku: str
@@ -87,6 +112,18 @@ class OrderItem:
     quantity_shipped: int
     unit_price: Decimal
     amounts: Amounts
+    charges: tuple = ()
+    tax_collection_models: tuple = ()
+
+    @property
+    def tax_collected_by_amazon(self):
+        """Amazon withholds and remits this item's tax (marketplace facilitator)."""
+        return MARKETPLACE_FACILITATOR in self.tax_collection_models
+
+    @property
+    def total(self):
+        """What the buyer paid for the item, its charges included."""
+        return self.amounts.total + sum((c.amount + c.tax for c in self.charges), ZERO)
 
 
 @dataclass(frozen=True)
@@ -102,6 +139,7 @@ class AmazonOrder:
     grand_total: Decimal
     buyer: Buyer | None = None
     address: Address | None = None
+    charges: tuple = ()  # order-level charges (DELIVERY_TIP...), not attributed to an item
     raw: dict = field(default=None, repr=False, compare=False)
 
     @property
@@ -183,33 +221,67 @@ def parse_buyer(buyer):
 
 
 def _item_amounts(item, currency, path):
+    """(Amounts, charges) of an item, from its PROCEEDS breakdowns."""
     proceeds = item.get("proceeds") or {}
     values = dict.fromkeys(Amounts.__dataclass_fields__, ZERO)
+    charges, charge_taxes = {}, {}
     for index, breakdown in enumerate(proceeds.get("breakdowns") or []):
         where = f"{path}.proceeds.breakdowns[{index}]"
         kind = require(breakdown, "type", document=DOCUMENT, path=where)
         amount = parse_money(breakdown.get("subtotal"), currency, path=f"{where}.subtotal")
-        if kind == "TAX":
-            values.update(_tax_split(breakdown, amount, currency, where, values))
+        if kind == TAX_KIND:
+            _split_tax(breakdown, amount, currency, where, values=values, charge_taxes=charge_taxes)
         elif kind in AMOUNT_KINDS:
             values[kind.lower()] += amount
-        # COD_FEE, OTHER: not part of what an Odoo order sells; grandTotal still counts them.
-    return Amounts(**values)
+        else:
+            charges[kind] = charges.get(kind, ZERO) + amount
+    for kind in charge_taxes:
+        charges.setdefault(kind, ZERO)
+    return Amounts(**values), tuple(
+        Charge(kind, amount, charge_taxes.get(kind, ZERO)) for kind, amount in charges.items()
+    )
 
 
-def _tax_split(breakdown, amount, currency, where, values):
-    """TAX by what it was charged on; without details, all of it on the item."""
-    split = {name: values[name] for name in values if name.startswith("tax_")}
+def _split_tax(breakdown, amount, currency, where, *, values, charge_taxes):
+    """TAX by what it was charged on (into `values`, or `charge_taxes` for charges);
+    without details, all of it on the item."""
     details = breakdown.get("detailedBreakdowns") or []
     if not details:
-        split["tax_item"] += amount
-        return split
+        values["tax_item"] += amount
+        return
     for index, detail in enumerate(details):
         part = parse_money(detail.get("value"), currency, path=f"{where}.detailed[{index}]")
-        subtype = (detail.get("subtype") or "ITEM").lower()
-        name = f"tax_{subtype}" if f"tax_{subtype}" in split else "tax_item"
-        split[name] += part
-    return split
+        subtype = detail.get("subtype") or "ITEM"
+        name = f"tax_{subtype.lower()}"
+        if name in values:
+            values[name] += part
+        else:
+            charge_taxes[subtype] = charge_taxes.get(subtype, ZERO) + part
+
+
+def _tax_collection_models(item):
+    collections = ((item.get("tax") or {}).get("taxCollections")) or []
+    return tuple(c.get("model") for c in collections if isinstance(c, dict) and c.get("model"))
+
+
+def _order_charges(order, items, currency, path):
+    """Order-level proceeds of kinds that no item carries (DELIVERY_TIP...)."""
+    item_kinds = {kind for item in items for kind in _item_breakdown_kinds(item)}
+    charges = []
+    breakdowns = ((order.get("proceeds") or {}).get("breakdowns")) or []
+    for index, breakdown in enumerate(breakdowns):
+        where = f"{path}.proceeds.breakdowns[{index}]"
+        kind = require(breakdown, "type", document=DOCUMENT, path=where)
+        if kind in item_kinds or kind in AMOUNT_KINDS:
+            continue  # the items' amounts added up
+        amount = parse_money(breakdown.get("subtotal"), currency, path=f"{where}.subtotal")
+        charges.append(Charge(kind, amount))
+    return tuple(charges)
+
+
+def _item_breakdown_kinds(raw_item):
+    breakdowns = ((raw_item.get("proceeds") or {}).get("breakdowns")) or []
+    return {b.get("type") for b in breakdowns if isinstance(b, dict)}
 
 
 def _order_currency(order):
@@ -230,7 +302,7 @@ def parse_order_item(item, currency, path):
         raise AmazonDocumentError("negative quantityOrdered", document=DOCUMENT, path=path)
     product = require(item, "product", document=DOCUMENT, path=path, kind=dict)
     sku = require(product, "sellerSku", document=DOCUMENT, path=f"{path}.product")
-    amounts = _item_amounts(item, currency, path)
+    amounts, charges = _item_amounts(item, currency, path)
     price = ((product.get("price") or {}).get("unitPrice")) or None
     if price:
         unit_price = parse_money(price, currency, path=f"{path}.product.price.unitPrice")
@@ -248,6 +320,8 @@ def parse_order_item(item, currency, path):
         quantity_shipped=int(shipped),
         unit_price=unit_price,
         amounts=amounts,
+        charges=charges,
+        tax_collection_models=_tax_collection_models(item),
     )
 
 
@@ -274,11 +348,12 @@ def parse_order(order):
     )
     if not items:
         raise AmazonDocumentError("an order without items", document=DOCUMENT, path=path)
+    charges = _order_charges(order, raw_items, currency, path)
     grand_total_money = (order.get("proceeds") or {}).get("grandTotal")
     grand_total = (
         parse_money(grand_total_money, currency, path=f"{path}.proceeds.grandTotal")
         if grand_total_money
-        else sum((item.amounts.total for item in items), ZERO)
+        else sum((item.total for item in items), ZERO) + sum((c.amount for c in charges), ZERO)
     )
     return AmazonOrder(
         order_id=order_id,
@@ -294,5 +369,6 @@ def parse_order(order):
         grand_total=grand_total,
         buyer=parse_buyer(order.get("buyer")),
         address=parse_address(order.get("recipient")),
+        charges=charges,
         raw=order,
     )
