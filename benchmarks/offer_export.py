@@ -30,9 +30,9 @@ def set_up():
             "marketplace_ids": [(6, 0, us.ids)],
             "stock_reserve_type": "percent",
             "stock_reserve": 10,
-            "pricelist_ids": [(0, 0, {"marketplace_id": us.id, "pricelist_id": pricelist.id})],
         }
     )
+    account.marketplace_setting_ids.pricelist_id = pricelist
     stock = account.fbm_warehouse_id.lot_stock_id
     for start in range(0, OFFERS, BATCH):
         count = min(BATCH, OFFERS - start)

@@ -93,15 +93,8 @@ account.write(
     }
 )
 connected = account._check_connection()
-for marketplace in account.marketplace_ids:
-    if marketplace not in account.pricelist_ids.marketplace_id:
-        env["amazon.account.pricelist"].create(
-            {
-                "account_id": account.id,
-                "marketplace_id": marketplace.id,
-                "pricelist_id": pricelists[marketplace.currency_id.name].id,
-            }
-        )
+for setting in account.marketplace_setting_ids.filtered(lambda s: not s.pricelist_id):
+    setting.pricelist_id = pricelists[setting.currency_id.name]
 env.cr.commit()
 if connected:
     account._sync_orders()  # what the cron does every 15 minutes, once now
@@ -113,6 +106,6 @@ print(
     f"demo account {account.name!r}: {account.state}, marketplaces "
     f"{', '.join(account.marketplace_ids.mapped('name')) or '-'}; "
     f"{len(orders)} Amazon orders in Odoo; "
-    f"{len(account.pricelist_ids)} marketplace pricelists"
+    f"{len(account.marketplace_setting_ids.pricelist_id)} marketplace pricelists"
     + ("" if connected else f" ({account.last_error})")
 )

@@ -12,6 +12,6 @@ from . import res_partner
 from . import amazon_order_issue
 from . import amazon_order_importer
 from . import product_template
-from . import amazon_account_pricelist
+from . import amazon_account_marketplace
 from . import amazon_feed
 from . import amazon_offer_exporter

@@ -137,6 +137,23 @@ class AmazonAccount(models.Model):
         help="When the invoice of an FBM order is posted, register Amazon's payment in the "
         "payment journal (Amazon has collected it from the buyer).",
     )
+    rounding_tolerance = fields.Float(
+        default=0.05,
+        digits=(16, 2),
+        help="A difference between Odoo's total and Amazon's up to this amount (in the order's "
+        "currency) is rounding: Amazon's amount is registered as paid and the difference "
+        "written off. Above it, the order is flagged for a person.",
+    )
+    writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Rounding Write-off Account",
+        check_company=True,
+        compute="_compute_writeoff_account_id",
+        store=True,
+        readonly=False,
+        help="Where rounding differences with Amazon's totals are written off (by default "
+        "the company's cash difference expense account).",
+    )
     shipping_product_id = fields.Many2one(
         "product.product",
         default=lambda self: self.env.ref(
@@ -158,6 +175,30 @@ class AmazonAccount(models.Model):
             "amazon_connector.product_amazon_promotion", raise_if_not_found=False
         ),
         help="Product of the promotion discount line of imported orders.",
+    )
+    delivery_tip_product_id = fields.Many2one(
+        "product.product",
+        default=lambda self: self.env.ref(
+            "amazon_connector.product_amazon_delivery_tip", raise_if_not_found=False
+        ),
+        help="Product of the line of a delivery tip the buyer gave (an order-level charge).",
+    )
+    cod_fee_product_id = fields.Many2one(
+        "product.product",
+        string="COD Fee Product",
+        default=lambda self: self.env.ref(
+            "amazon_connector.product_amazon_cod_fee", raise_if_not_found=False
+        ),
+        help="Product of the line of a cash-on-delivery fee.",
+    )
+    other_charge_product_id = fields.Many2one(
+        "product.product",
+        string="Other Charges Product",
+        default=lambda self: self.env.ref(
+            "amazon_connector.product_amazon_other_charges", raise_if_not_found=False
+        ),
+        help="Product of any other charge Amazon reports (its type is in the line's "
+        "description): never dropped.",
     )
     fallback_product_id = fields.Many2one(
         "product.product",
@@ -204,8 +245,12 @@ class AmazonAccount(models.Model):
         help="Up to this many changed offers are sent one by one (patchListingsItem); more "
         "go in one JSON_LISTINGS_FEED.",
     )
-    pricelist_ids = fields.One2many(
-        "amazon.account.pricelist", "account_id", string="Marketplace Pricelists"
+    marketplace_setting_ids = fields.One2many(
+        "amazon.account.marketplace",
+        "account_id",
+        string="Marketplace Settings",
+        help="Per marketplace: the pricelist of the prices sent, and how the taxes of its "
+        "orders are treated.",
     )
     issue_count = fields.Integer(compute="_compute_issue_count")
     order_count = fields.Integer(compute="_compute_order_count")
@@ -218,6 +263,14 @@ class AmazonAccount(models.Model):
                 [(account_field, "in", self.ids), *domain], [account_field], ["__count"]
             )
         )
+
+    @api.depends("company_id")
+    def _compute_writeoff_account_id(self):
+        for account in self:
+            company = account.company_id
+            if account.writeoff_account_id.company_ids & company:
+                continue
+            account.writeoff_account_id = company.default_cash_difference_expense_account_id
 
     def _compute_order_count(self):
         counts = self._count_per_account("sale.order", "amazon_account_id")
@@ -240,7 +293,35 @@ class AmazonAccount(models.Model):
     def create(self, vals_list):
         accounts = super().create(vals_list)
         accounts._set_default_partners()
+        accounts._add_marketplace_settings()
         return accounts
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "marketplace_ids" in vals:
+            self._add_marketplace_settings()
+        return result
+
+    def _add_marketplace_settings(self):
+        """Every marketplace of the account gets its settings line, with the marketplace's
+        defaults, for a person to see and change."""
+        for account in self:
+            missing = account.marketplace_ids - account.marketplace_setting_ids.marketplace_id
+            self.env["amazon.account.marketplace"].create(
+                [{"account_id": account.id, "marketplace_id": m.id} for m in missing]
+            )
+
+    def _marketplace_setting(self, marketplace):
+        """The settings line of `marketplace` (a new record with its defaults when none)."""
+        self.ensure_one()
+        line = self.marketplace_setting_ids.filtered(lambda s: s.marketplace_id == marketplace)
+        return line[:1] or self.env["amazon.account.marketplace"].new(
+            {"account_id": self.id, "marketplace_id": marketplace.id}
+        )
+
+    def _rounding_writeoff_account(self):
+        self.ensure_one()
+        return self.writeoff_account_id or self.payment_journal_id.loss_account_id
 
     def _set_default_partners(self):
         """Each account gets its channel customers unless the administrator chose others."""
@@ -565,19 +646,37 @@ class AmazonAccount(models.Model):
 
     def _register_amazon_payments(self, invoices):
         """Register what Amazon collected from the buyers, in the account's payment journal:
-        one payment per customer for the invoices given (Amazon pays out in batches too),
-        each invoice fully reconciled."""
+        one payment per customer and currency for the invoices given (Amazon pays out in
+        batches too), for Amazon's amounts; a rounding difference within the tolerance is
+        written off, so each invoice ends paid."""
         self.ensure_one()
         invoices = invoices.filtered(
             lambda invoice: (
                 invoice.state == "posted" and invoice.payment_state in ("not_paid", "partial")
             )
         )
+        payments = self.env["account.payment"]
         if not invoices or not self.payment_journal_id:
-            return self.env["account.payment"]
-        wizard = (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoices.ids)
-            .create({"journal_id": self.payment_journal_id.id, "group_payment": True})
-        )
-        return wizard._create_payments()
+            return payments
+        groups = invoices.grouped(lambda inv: (inv.commercial_partner_id, inv.currency_id))
+        for (_partner, currency), group in groups.items():
+            expected = sum(group._amazon_expected_payment())
+            wizard = (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=group.ids)
+                .create({"journal_id": self.payment_journal_id.id, "group_payment": True})
+            )
+            if currency.compare_amounts(expected, wizard.amount):
+                writeoff = self._rounding_writeoff_account()
+                if not writeoff:
+                    continue  # no account to write off to: left open, flagged on the order
+                wizard.write(
+                    {
+                        "amount": expected,
+                        "payment_difference_handling": "reconcile",
+                        "writeoff_account_id": writeoff.id,
+                        "writeoff_label": self.env._("Rounding difference with Amazon"),
+                    }
+                )
+            payments |= wizard._create_payments()
+        return payments

@@ -26,6 +26,14 @@ class AmazonMarketplace(models.Model):
         AMAZON_REGIONS, required=True, help="The SP-API region that serves this marketplace."
     )
     domain = fields.Char(help="The marketplace's web site, e.g. amazon.de.")
+    prices_include_tax = fields.Boolean(
+        default=True,
+        help="Prices on this marketplace include VAT (default of the accounts selling here).",
+    )
+    amazon_collects_tax = fields.Boolean(
+        help="Amazon collects and remits the sales tax of every sale on this marketplace "
+        "(default of the accounts selling here).",
+    )
     active = fields.Boolean(default=True)
 
     _marketplace_id_uniq = models.Constraint(

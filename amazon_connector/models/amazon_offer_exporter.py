@@ -64,7 +64,7 @@ class AmazonOfferExporter(models.AbstractModel):
     def _offer_prices(self, account, offers):
         """{offer id: {marketplace id: price}} from each marketplace's pricelist."""
         prices = {offer.id: {} for offer in offers}
-        for line in account.pricelist_ids:
+        for line in account.marketplace_setting_ids.filtered("pricelist_id"):
             marketplace = line.marketplace_id
             concerned = offers.filtered(
                 lambda o, m=marketplace: not o.marketplace_id or o.marketplace_id == m
@@ -84,7 +84,8 @@ class AmazonOfferExporter(models.AbstractModel):
         quantities = self._offer_quantities(account, offers)
         prices = self._offer_prices(account, offers)
         currencies = {
-            m.marketplace_id: m.currency_id.name for m in account.pricelist_ids.marketplace_id
+            m.marketplace_id: m.currency_id.name
+            for m in account.marketplace_setting_ids.filtered("pricelist_id").marketplace_id
         }
         changes = []
         for offer in offers:

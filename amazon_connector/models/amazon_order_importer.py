@@ -12,12 +12,17 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from odoo import api, models
 from odoo.fields import Command
-from odoo.tools import float_round
 
-from ..amazon_sp.documents import AmazonDocumentError, parse_order
+from ..amazon_sp.documents import (
+    COD_FEE,
+    DELIVERY_TIP,
+    AmazonDocumentError,
+    parse_order,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -70,11 +75,22 @@ class ImportResult:
 
 @dataclass
 class _Prepared:
-    """An order ready to create: its values and the amount each line must total."""
+    """An order ready to create, and its values."""
 
     order: object
     values: dict
-    line_targets: list
+
+
+ZERO = Decimal(0)
+# Lines an order adds to its items: (kind, account field of the product).
+ADDED_LINE_PRODUCTS = {
+    "shipping": "shipping_product_id",
+    "gift_wrap": "gift_wrap_product_id",
+    "discount": "discount_product_id",
+    DELIVERY_TIP: "delivery_tip_product_id",
+    COD_FEE: "cod_fee_product_id",
+}
+OTHER_CHARGES_PRODUCT = "other_charge_product_id"
 
 
 def _unreadable_ref(raw):
@@ -255,7 +271,6 @@ class AmazonOrderImporter(models.AbstractModel):
 
     def _create_batch(self, account, batch):
         sales = self.env["sale.order"].create([item.values for item in batch])
-        self._fit_amazon_totals(sales, [item.line_targets for item in batch])
         mismatched = sales.filtered("amazon_total_mismatch")
         for sale in mismatched:
             self._flag_total_mismatch(account, sale)
@@ -289,7 +304,8 @@ class AmazonOrderImporter(models.AbstractModel):
                 ),
             )
         customer, delivery = lookups.partners(order, channel_partner)
-        lines, targets = self._lines(account, order, lookups)
+        fiscal_position = lookups.fiscal_position(order, customer, delivery)
+        lines, collected_tax = self._lines(account, order, lookups, fiscal_position)
         values = {
             "company_id": account.company_id.id,
             "partner_id": customer.id,
@@ -297,6 +313,7 @@ class AmazonOrderImporter(models.AbstractModel):
             "partner_shipping_id": delivery.id,
             "warehouse_id": warehouse.id,
             "pricelist_id": lookups.pricelist(order.currency).id,
+            "fiscal_position_id": fiscal_position.id,
             "client_order_ref": order.order_id,
             "date_order": order.created,
             "user_id": account.responsible_user_id.id,
@@ -306,75 +323,87 @@ class AmazonOrderImporter(models.AbstractModel):
             "amazon_channel": channel,
             "amazon_status": order.status,
             "amazon_last_update": order.last_updated,
-            "amazon_total": float(order.grand_total),
+            "amazon_total": float(order.grand_total - collected_tax),
+            "amazon_collected_tax": float(collected_tax),
             "order_line": lines,
         }
-        return _Prepared(order=order, values=values, line_targets=targets)
+        return _Prepared(order=order, values=values)
 
-    def _lines(self, account, order, lookups):
-        """Sale order lines (commands) and what each must total, tax included, per Amazon."""
-        lines, targets = [], []
+    def _lines(self, account, order, lookups, fiscal_position):
+        """Sale order lines (commands) of an order, and the tax Amazon collected on it.
+
+        Items are sold at what the buyer paid for them; shipping, gift wrap, promotions and
+        charges become lines of the account's products, one per kind (and per tax
+        treatment). Tax that Amazon collects and remits is left out of the lines; the
+        seller's tax comes from Odoo (see _Lookups.taxes).
+        """
+        lines, added, collected = [], {}, ZERO
         for item in order.items:
+            by_amazon = lookups.amazon_collects_tax(order, item)
+            if by_amazon:
+                collected += item.amounts.tax + sum((c.tax for c in item.charges), ZERO)
+            amounts = item.amounts
+            for kind, amount in (
+                ("shipping", amounts.shipping),
+                ("gift_wrap", amounts.gift_wrap),
+                ("discount", amounts.discount),
+                *((charge.kind, charge.amount) for charge in item.charges),
+            ):
+                added[kind, by_amazon] = added.get((kind, by_amazon), ZERO) + amount
             if not item.quantity:
                 continue  # cancelled item
             product = lookups.product(item.sku, order)
+            price = amounts.item / item.quantity if amounts.item else item.unit_price
+            taxes = lookups.taxes(product, order, fiscal_position, by_amazon)
             lines.append(
                 Command.create(
                     {
                         "product_id": product.id,
                         "product_uom_qty": item.quantity,
-                        "price_unit": float(item.unit_price),
+                        "price_unit": float(price),
+                        "tax_ids": [Command.set(taxes.ids)],
                         "amazon_order_item_id": item.order_item_id,
                     }
                 )
             )
-            targets.append(item.amounts.item + item.amounts.tax_item)
-        amounts = order.amounts
-        for product, amount, tax in (
-            (account.shipping_product_id, amounts.shipping, amounts.tax_shipping),
-            (account.gift_wrap_product_id, amounts.gift_wrap, amounts.tax_gift_wrap),
-            (account.discount_product_id, amounts.discount, amounts.tax_discount),
-        ):
+        order_by_amazon = lookups.amazon_collects_tax(order, None)
+        for charge in order.charges:
+            key = (charge.kind, order_by_amazon)
+            added[key] = added.get(key, ZERO) + charge.amount
+        for (kind, by_amazon), amount in added.items():
             if not amount:
                 continue
-            if not product:
-                raise OrderHeld(
-                    "configuration",
-                    self.env._(
-                        "The Amazon account has no product for shipping, gift wrap "
-                        "or promotions, which this order has."
-                    ),
-                )
-            lines.append(
-                Command.create(
-                    {"product_id": product.id, "product_uom_qty": 1, "price_unit": float(amount)}
-                )
-            )
-            targets.append(amount + tax)
+            product, description = self._added_line_product(account, kind)
+            taxes = lookups.taxes(product, order, fiscal_position, by_amazon)
+            values = {
+                "product_id": product.id,
+                "product_uom_qty": 1,
+                "price_unit": float(amount),
+                "tax_ids": [Command.set(taxes.ids)],
+            }
+            if description:
+                values["name"] = description
+            lines.append(Command.create(values))
         if not lines:
             raise OrderHeld("document", self.env._("The Amazon order has no item to sell."))
-        return lines, targets
+        return lines, collected
 
-    def _fit_amazon_totals(self, sales, targets_per_sale):
-        """Make each line total, tax included, what the buyer paid Amazon for it.
-
-        Amazon's prices include VAT in some marketplaces and exclude sales tax in others, and
-        the taxes themselves come from Odoo's fiscal setup: where a taxed line's total differs
-        from Amazon's amount, its unit price is rescaled. What rounding cannot fit leaves the
-        order flagged (amazon_total_mismatch).
-        """
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        for sale, targets in zip(sales, targets_per_sale, strict=True):
-            currency = sale.currency_id
-            for line, amazon_amount in zip(sale.order_line.sorted("id"), targets, strict=True):
-                target = float(amazon_amount)
-                if not line.tax_ids or not line.price_total:
-                    continue
-                if currency.compare_amounts(line.price_total, target) == 0:
-                    continue
-                line.price_unit = float_round(
-                    line.price_unit * target / line.price_total, precision_digits=digits
-                )
+    def _added_line_product(self, account, kind):
+        """(product, line description or None) of an added line of this Amazon kind; any
+        kind the account has no product for goes on its 'other charges' product, named."""
+        field = ADDED_LINE_PRODUCTS.get(kind)
+        product = account[field] if field else account[OTHER_CHARGES_PRODUCT]
+        if not product:
+            raise OrderHeld(
+                "configuration",
+                self.env._(
+                    "The Amazon account has no product for the %(field)s of this order "
+                    "(Amazon's %(kind)s): set it on the account's Orders tab.",
+                    field=account._fields[field or OTHER_CHARGES_PRODUCT].string,
+                    kind=kind,
+                ),
+            )
+        return product, None if field else f"{product.name}: {kind}"
 
     def _flag_total_mismatch(self, account, sale):
         account._ask_a_person(
@@ -452,6 +481,9 @@ class _Lookups:
         self._offers = self._load_offers()
         self._addresses = {}
         self._customers = {}
+        self._settings = {}
+        self._fiscal_positions = {}
+        self._included_taxes = {}
         self._prepare_partners()
 
     # ---------------------------------------------------------------- marketplaces, pricelists
@@ -491,6 +523,101 @@ class _Lookups:
                 "company_id": self.company.id,
             }
         )
+
+    # ---------------------------------------------------------------- taxes
+
+    def setting(self, order):
+        """The account's settings of the order's marketplace (its defaults when none)."""
+        marketplace = self.marketplace(order)
+        if marketplace not in self._settings:
+            self._settings[marketplace] = self.account._marketplace_setting(marketplace)
+        return self._settings[marketplace]
+
+    def amazon_collects_tax(self, order, item):
+        """Amazon collects and remits the tax of this item (None: of the order's own
+        charges): it says so on the item, or the marketplace is set up so."""
+        if item is not None and item.tax_collected_by_amazon:
+            return True
+        if item is None and order.items and all(i.tax_collected_by_amazon for i in order.items):
+            return True
+        return self.setting(order).amazon_collects_tax
+
+    def fiscal_position(self, order, customer, delivery):
+        """The marketplace's fiscal position, else Odoo's for the delivery address."""
+        forced = self.setting(order).fiscal_position_id
+        if forced:
+            return forced
+        key = (customer.id, delivery.country_id.id, delivery.state_id.id, delivery.zip)
+        if key not in self._fiscal_positions:
+            # A channel customer ("Direct from Amazon") has no country, with which Odoo
+            # would apply no position at all: the buyer's address decides.
+            partner = customer if customer.country_id else delivery
+            self._fiscal_positions[key] = (
+                self.env["account.fiscal.position"]
+                .with_company(self.company)
+                ._get_fiscal_position(partner, delivery=delivery)
+            )
+        return self._fiscal_positions[key]
+
+    def taxes(self, product, order, fiscal_position, collected_by_amazon):
+        """The seller's taxes of a line: none when Amazon collects the tax; else the
+        marketplace's taxes or the product's, mapped by the fiscal position, and
+        price-included where Amazon's prices include them."""
+        if collected_by_amazon:
+            return self.env["account.tax"]
+        setting = self.setting(order)
+        taxes = setting.tax_ids or product.taxes_id._filter_taxes_by_company(self.company)
+        taxes = fiscal_position.map_tax(taxes)
+        if setting.prices_include_tax:
+            taxes = self._price_included(taxes)
+        return taxes
+
+    def _price_included(self, taxes):
+        """Each tax as its price-included twin (found, or made once for the company)."""
+        result = self.env["account.tax"]
+        for tax in taxes:
+            if tax.price_include or tax.amount_type == "group":
+                result |= tax
+                continue
+            if tax.id not in self._included_taxes:
+                self._included_taxes[tax.id] = self._find_or_make_included_twin(tax)
+            result |= self._included_taxes[tax.id]
+        return result
+
+    def _find_or_make_included_twin(self, tax):
+        Tax = self.env["account.tax"].sudo().with_context(active_test=False)
+        twin = Tax.search(
+            [
+                ("company_id", "=", tax.company_id.id),
+                ("type_tax_use", "=", tax.type_tax_use),
+                ("amount_type", "=", tax.amount_type),
+                ("amount", "=", tax.amount),
+                ("tax_group_id", "=", tax.tax_group_id.id),
+                ("country_id", "=", tax.country_id.id),
+                ("price_include", "=", True),
+                ("active", "=", True),
+            ],
+            limit=1,
+        )
+        if not twin:
+            # Out of every fiscal position: the twin is applied after the mapping, and
+            # must never become an alternative of the taxes it was made from.
+            twin = tax.sudo().copy(
+                {
+                    "name": self.env._("%s (included)", tax.name),
+                    "price_include_override": "tax_included",
+                    "fiscal_position_ids": [Command.clear()],
+                    "original_tax_ids": [Command.clear()],
+                }
+            )
+            self.account.message_post(
+                body=self.env._(
+                    "Tax %(twin)s was made from %(tax)s for Amazon prices that include it.",
+                    twin=twin.name,
+                    tax=tax.name,
+                )
+            )
+        return twin.sudo(False)
 
     # ---------------------------------------------------------------- products
 

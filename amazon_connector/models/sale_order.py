@@ -27,13 +27,30 @@ class SaleOrder(models.Model):
         readonly=True, copy=False, help="When Amazon last changed the order, as last imported."
     )
     amazon_total = fields.Monetary(
-        readonly=True, copy=False, help="What the buyer paid Amazon for the order."
+        string="Amazon Total",
+        readonly=True,
+        copy=False,
+        help="What Amazon owes the seller for the order before its fees: what the buyer paid, "
+        "less the tax Amazon collects and remits itself.",
+    )
+    amazon_collected_tax = fields.Monetary(
+        string="Tax Collected by Amazon",
+        readonly=True,
+        copy=False,
+        help="Sales tax the buyer paid that Amazon collects and remits (marketplace "
+        "facilitator): not the seller's, so not on the order's lines.",
+    )
+    amazon_buyer_total = fields.Monetary(
+        string="Paid by the Buyer",
+        compute="_compute_amazon_buyer_total",
+        help="What the buyer paid Amazon: the Amazon total and the tax Amazon collected.",
     )
     amazon_total_mismatch = fields.Boolean(
         compute="_compute_amazon_total_mismatch",
         store=True,
-        help="The order's total in Odoo differs from Amazon's (taxes or rounding): "
-        "check the fiscal setup of its products before invoicing.",
+        help="The order's total in Odoo differs from Amazon's by more than the account's "
+        "rounding tolerance (taxes, prices): check the fiscal setup of its products and "
+        "marketplace before invoicing.",
     )
 
     _amazon_order_uniq = models.UniqueIndex(
@@ -41,14 +58,28 @@ class SaleOrder(models.Model):
         "This Amazon order is already imported for this Amazon account.",
     )
 
-    @api.depends("amazon_account_id", "amazon_total", "amount_total", "state")
+    @api.depends("amazon_total", "amazon_collected_tax")
+    def _compute_amazon_buyer_total(self):
+        for order in self:
+            order.amazon_buyer_total = order.amazon_total + order.amazon_collected_tax
+
+    @api.depends("amazon_account_id.rounding_tolerance", "amazon_total", "amount_total", "state")
     def _compute_amazon_total_mismatch(self):
         for order in self:
             order.amazon_total_mismatch = bool(
                 order.amazon_account_id
                 and order.state != "cancel"
-                and order.currency_id.compare_amounts(order.amount_total, order.amazon_total)
+                and not order._amazon_difference_is_rounding(
+                    order.amazon_total - order.amount_total
+                )
             )
+
+    def _amazon_difference_is_rounding(self, difference):
+        """Within the account's tolerance: written off rather than flagged."""
+        self.ensure_one()
+        currency = self.currency_id
+        tolerance = self.amazon_account_id.rounding_tolerance
+        return currency.compare_amounts(abs(difference), tolerance) <= 0
 
     def _prepare_confirmation_values(self):
         values = super()._prepare_confirmation_values()

@@ -5,3 +5,4 @@ from . import test_amazon_offer
 from . import test_order_import
 from . import test_shipment_confirmation
 from . import test_offer_export
+from . import test_order_money

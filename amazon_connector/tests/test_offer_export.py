@@ -19,22 +19,11 @@ class TestOfferExport(OrderImportCase):
         cls.pricelist_eur = env["product.pricelist"].create(
             {"name": "Amazon DE", "currency_id": env.ref("base.EUR").id}
         )
+        settings = {s.marketplace_id.marketplace_id: s for s in cls.account.marketplace_setting_ids}
+        settings[US].pricelist_id = cls.pricelist_usd
+        settings[DE].pricelist_id = cls.pricelist_eur
         cls.account.write(
             {
-                "pricelist_ids": [
-                    fields.Command.create(
-                        {
-                            "marketplace_id": marketplaces[US].id,
-                            "pricelist_id": cls.pricelist_usd.id,
-                        }
-                    ),
-                    fields.Command.create(
-                        {
-                            "marketplace_id": marketplaces[DE].id,
-                            "pricelist_id": cls.pricelist_eur.id,
-                        }
-                    ),
-                ],
                 "stock_reserve_type": "fixed",
                 "stock_reserve": 2,
             }
