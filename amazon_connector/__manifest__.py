@@ -21,6 +21,7 @@
         "views/stock_warehouse_views.xml",
         "views/account_move_views.xml",
         "views/amazon_order_issue_views.xml",
+        "views/amazon_settlement_views.xml",
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
         "views/amazon_feed_views.xml",

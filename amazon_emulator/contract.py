@@ -37,6 +37,7 @@ MODEL_FILES = {
     "ordersV0": "models/orders-api-model/ordersV0.json",
     "feeds": "models/feeds-api-model/feeds_2021-06-30.json",
     "listingsItems": "models/listings-items-api-model/listingsItems_2021-08-01.json",
+    "reports": "models/reports-api-model/reports_2021-06-30.json",
 }
 MODELS_MISSING_WARNING = (
     "amazon_emulator: Amazon API models not found (set AMAZON_MODELS_DIR); "

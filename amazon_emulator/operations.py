@@ -20,6 +20,7 @@ from .feeds import FeedDesk, FeedInputError
 from .listings import ListingStore, patches_update
 from .marketplaces import get_marketplace
 from .orders import project_order
+from .reports import ReportDesk, ReportInputError, next_reports_token, parse_reports_query
 from .search import SearchInputError, next_page_token, parse_search_request
 from .shipments import ShipmentDesk, ShipmentRejected
 from .store import EmulatorStore, SellerAccount
@@ -40,6 +41,8 @@ LWA_PATH = "/auth/o2/token"
 ACCESS_TOKEN_LIFETIME = timedelta(hours=1)
 DOCUMENTS_PATH = "/_documents"
 DOCUMENT_URL_LIFETIME = timedelta(minutes=5)  # Amazon's pre-signed URLs expire after 5 minutes
+# S3's query field that sets the Content-Encoding a pre-signed download answers with.
+CONTENT_ENCODING_FIELD = "response-content-encoding"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,14 @@ ROUTES = (
         re.compile(r"^/listings/2021-08-01/items/(?P<sellerId>[^/]+)/(?P<sku>[^/]+)$"),
         "patchListingsItem",
     ),
+    Route("GET", re.compile(r"^/reports/2021-06-30/reports$"), "getReports"),
+    Route("POST", re.compile(r"^/reports/2021-06-30/reports$"), "createReport"),
+    Route("GET", re.compile(r"^/reports/2021-06-30/reports/(?P<reportId>[^/]+)$"), "getReport"),
+    Route(
+        "GET",
+        re.compile(r"^/reports/2021-06-30/documents/(?P<reportDocumentId>[^/]+)$"),
+        "getReportDocument",
+    ),
     Route("PUT", re.compile(rf"^{DOCUMENTS_PATH}/upload/(?P<documentId>[^/]+)$"), UPLOAD_OPERATION),
     Route(
         "GET", re.compile(rf"^{DOCUMENTS_PATH}/download/(?P<documentId>[^/]+)$"), DOWNLOAD_OPERATION
@@ -102,6 +113,7 @@ class Operations:
         *,
         shipments: ShipmentDesk,
         feeds: FeedDesk,
+        reports: ReportDesk,
         listings: ListingStore,
         base_url: Callable[[], str],
     ):
@@ -109,6 +121,7 @@ class Operations:
         self._clock = clock
         self._shipments = shipments
         self._feeds = feeds
+        self._reports = reports
         self._listings = listings
         self._base_url = base_url
         self._url_key = secrets.token_bytes(32)
@@ -177,6 +190,10 @@ class Operations:
             "createFeed": self.create_feed,
             "getFeed": self.get_feed,
             "patchListingsItem": self.patch_listings_item,
+            "getReports": self.get_reports,
+            "createReport": self.create_report,
+            "getReport": self.get_report,
+            "getReportDocument": self.get_report_document,
         }
         return handlers[operation](seller, request, path_params)
 
@@ -308,26 +325,83 @@ class Operations:
             },
         )
 
+    # Reports
+
+    def get_reports(self, seller: SellerAccount, request: Request, _path_params) -> Reply:
+        try:
+            query = parse_reports_query(request.query, seller, self._clock())
+        except ReportInputError as error:
+            return _report_input_error(error)
+        matching = self._reports.select(seller.seller_id, query)
+        end = query.offset + query.page_size
+        body: dict = {"reports": [report.to_api() for report in matching[query.offset : end]]}
+        if end < len(matching):
+            body["nextToken"] = next_reports_token(query, seller)
+        return json_reply(200, body)
+
+    def create_report(self, seller: SellerAccount, request: Request, _path_params) -> Reply:
+        body = _json_object(request)
+        if body is None:
+            return invalid_input("The request body must be a CreateReportSpecification object.")
+        try:
+            report = self._reports.create_report(seller, body)
+        except ReportInputError as error:
+            return _report_input_error(error)
+        return json_reply(202, {"reportId": report.report_id})
+
+    def get_report(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        report = self._reports.poll(seller.seller_id, path_params["reportId"])
+        if report is None:
+            return error_reply(404, "NotFound", f"Report {path_params['reportId']} was not found.")
+        return json_reply(200, report.to_api())
+
+    def get_report_document(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        document_id = path_params["reportDocumentId"]
+        document = self._reports.document(document_id, seller.seller_id)
+        if document is None:
+            return error_reply(404, "NotFound", f"Report document {document_id} was not found.")
+        # Asked for, a GZIP document's URL answers with Content-Encoding: gzip instead of
+        # identity, so that HTTP clients decompress it on their own.
+        gzip_encoding = (
+            document.compression == "GZIP"
+            and first_value(request.query, "enableContentEncodingUrlHeader") == "true"
+        )
+        url = self._document_url(
+            DOWNLOAD_OPERATION, document_id, content_encoding="gzip" if gzip_encoding else None
+        )
+        return json_reply(200, document.to_api(url))
+
     # Pre-signed document URLs (Amazon's S3: no access token, a signature that expires)
 
-    def _document_url(self, operation: str, document_id: str) -> str:
+    def _document_url(
+        self, operation: str, document_id: str, content_encoding: str | None = None
+    ) -> str:
         verb = "upload" if operation == UPLOAD_OPERATION else "download"
         expires = int((self._clock() + DOCUMENT_URL_LIFETIME).timestamp())
-        query = urlencode(
-            {"expires": expires, "signature": self._url_signature(verb, document_id, expires)}
-        )
+        fields = {"expires": expires}
+        if content_encoding:
+            fields[CONTENT_ENCODING_FIELD] = content_encoding
+        signature = self._url_signature(verb, document_id, expires, content_encoding or "")
+        query = urlencode({**fields, "signature": signature})
         return f"{self._base_url()}{DOCUMENTS_PATH}/{verb}/{quote(document_id, safe='')}?{query}"
 
-    def _url_signature(self, verb: str, document_id: str, expires: int | str) -> str:
-        message = f"{verb}\n{document_id}\n{expires}".encode()
+    def _url_signature(
+        self, verb: str, document_id: str, expires: int | str, content_encoding: str = ""
+    ) -> str:
+        message = f"{verb}\n{document_id}\n{expires}\n{content_encoding}".encode()
         return hmac.new(self._url_key, message, hashlib.sha256).hexdigest()
+
+    def _stored_document(self, document_id: str):
+        """A feed document or a report document (they share the document URLs)."""
+        return self._feeds.document(document_id) or self._reports.document(document_id)
 
     def serve_document(self, operation: str, request: Request, path_params) -> Reply:
         verb = "upload" if operation == UPLOAD_OPERATION else "download"
         document_id = path_params["documentId"]
         expires = first_value(request.query, "expires") or ""
         signature = first_value(request.query, "signature") or ""
-        expected = self._url_signature(verb, document_id, expires)
+        content_encoding = first_value(request.query, CONTENT_ENCODING_FIELD) or ""
+        expected = self._url_signature(verb, document_id, expires, content_encoding)
         valid_expiry = expires.isascii() and expires.isdigit()
         if not valid_expiry or not hmac.compare_digest(signature.encode(), expected.encode()):
             return _s3_error(
@@ -335,11 +409,14 @@ class Operations:
             )
         if self._clock().timestamp() > int(expires):
             return _s3_error(403, "AccessDenied", "Request has expired")
-        document = self._feeds.document(document_id)
+        document = self._stored_document(document_id)
         if document is None or (verb == "download" and not document.uploaded):
             return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
         if verb == "download":
-            return Reply(200, document.content, document.content_type, check_contract=False)
+            headers = {"Content-Encoding": content_encoding} if content_encoding else {}
+            return Reply(
+                200, document.content, document.content_type, headers, check_contract=False
+            )
         sent_type = request.header("Content-Type") or ""
         if _media_type(sent_type) != _media_type(document.content_type):
             return _s3_error(
@@ -352,6 +429,10 @@ class Operations:
         self._feeds.upload(document_id, request.body)
         etag = hashlib.md5(request.body, usedforsecurity=False).hexdigest()
         return Reply(200, b"", "application/xml", {"ETag": f'"{etag}"'}, check_contract=False)
+
+
+def _report_input_error(error: ReportInputError) -> Reply:
+    return error_reply(400, "InvalidInput", error.message, error.details)
 
 
 def _json_object(request: Request) -> dict | None:

@@ -31,6 +31,10 @@ USAGE_PLANS = {
     "getFeed": UsagePlan(2, 15),
     "getFeedDocument": UsagePlan(0.0222, 10),
     "patchListingsItem": UsagePlan(5, 5),
+    "getReports": UsagePlan(0.0222, 10),
+    "getReport": UsagePlan(2, 15),
+    "getReportDocument": UsagePlan(0.0167, 15),
+    "createReport": UsagePlan(0.0167, 15),
 }
 
 

@@ -5,7 +5,8 @@ file holds, as JSON):
 
     {"sellers": [{"seller_id", "client_id", "client_secret", "refresh_token",
                   "marketplace_ids", "store_name"?}, ...],
-     "orders": {"<seller_id>": [<Orders API 2026-01-01 Order>, ...]}}
+     "orders": {"<seller_id>": [<Orders API 2026-01-01 Order>, ...]},
+     "settlements": {"<seller_id>": [<AmazonEmulator.add_settlement keyword arguments>, ...]}}
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ _DEMO_ORDERS = [
 
 
 def demo_scenario(now: datetime) -> dict:
-    """The demo seller with 12 orders of the last four days in the US and DE marketplaces.
+    """The demo seller with 12 orders of the last four days in the US and DE marketplaces,
+    and the settlement of its Amazon-fulfilled US orders (with a subscription fee).
 
     Order ids are the same on every run (`111-0000001-0000001`...); times follow `now`.
     """
@@ -113,7 +115,25 @@ def demo_scenario(now: datetime) -> dict:
                 updated=now - timedelta(hours=updated_hours),
             )
         )
-    return {"sellers": [_demo_seller()], "orders": {DEMO_SELLER_ID: orders}}
+    settled = [
+        order["orderId"]
+        for order in orders
+        if order["salesChannel"]["marketplaceId"] == get_marketplace("US").marketplace_id
+        and order["fulfillment"]["fulfilledBy"] == "AMAZON"
+    ]
+    settlement = {
+        "marketplace_id": "US",
+        "start": now - timedelta(days=14),
+        "end": now - timedelta(minutes=30),
+        "order_ids": settled,
+        "other_fees": {"Subscription Fee": "-39.99"},
+        "compressed": True,
+    }
+    return {
+        "sellers": [_demo_seller()],
+        "orders": {DEMO_SELLER_ID: orders},
+        "settlements": {DEMO_SELLER_ID: [settlement]},
+    }
 
 
 def _demo_seller() -> dict:

@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import scenarios
-from .clock import as_utc, format_timestamp, utc_now
+from .clock import as_utc, format_timestamp, parse_timestamp, utc_now
 from .contract import find_models_dir, load_contract_validator
 from .faults import DOCUMENT_OPERATIONS, LWA_OPERATION, Fault, FaultQueue
 from .feeds import FeedDesk
@@ -39,6 +39,13 @@ from .marketplaces import get_marketplace
 from .operations import LWA_PATH, Operations, route
 from .orders import apply_fulfillment_status, deep_merge
 from .ratelimit import USAGE_PLANS, RateLimiter, throttled_reply
+from .reports import ReportDesk, ReportGenerator
+from .settlements import (
+    SETTLEMENT_REPORT_TYPE,
+    build_settlement,
+    settlement_id_for,
+    settlement_report_id,
+)
 from .shipments import ShipmentDesk
 from .store import EmulatorStore, SellerAccount, marketplace_ids_of
 from .wire import Reply, Request, error_reply, invalid_input
@@ -52,8 +59,8 @@ class RecordedRequest:
 
     method: str
     path: str
-    # operationId, "lwaToken", "uploadFeedDocument"/"downloadDocument" (the pre-signed document
-    # URLs), or None when nothing is served there
+    # operationId, "lwaToken", "uploadFeedDocument"/"downloadDocument" (the pre-signed URLs of
+    # feed and report documents), or None when nothing is served there
     operation: str | None
     query: dict[str, list[str]]
     headers: dict[str, str] = field(repr=False)  # holds tokens: kept out of reprs
@@ -79,9 +86,11 @@ class AmazonEmulator:
         *,
         enforce_rate_limits: bool = False,
         feed_processing_polls: int = 1,
+        report_processing_polls: int = 1,
     ):
         """`feed_processing_polls`: how many getFeed calls answer IN_PROGRESS before a feed is
-        processed (DONE or FATAL); 0 processes feeds when they are created."""
+        processed (DONE or FATAL); 0 processes feeds when they are created.
+        `report_processing_polls`: the same for requested reports and getReport."""
         self._address = (host, port)
         self._clock = clock or utc_now
         self._models_dir = models_dir
@@ -97,11 +106,13 @@ class AmazonEmulator:
             report_problems=self._add_violations if self._contract else lambda _problems: None,
             processing_polls=feed_processing_polls,
         )
+        self._reports = ReportDesk(self.now, processing_polls=report_processing_polls)
         self._operations = Operations(
             self._store,
             self.now,
             shipments=self._shipments,
             feeds=self._feeds,
+            reports=self._reports,
             listings=self._listings,
             base_url=lambda: self.url,
         )
@@ -249,8 +260,10 @@ class AmazonEmulator:
         order["lastUpdatedTime"] = format_timestamp(self.now())
 
     def load_scenario(self, data: Mapping | str) -> None:
-        """Add sellers and orders: `{"sellers": [add_seller kwargs...], "orders": {seller_id:
-        [Order...]}}`, or the name of a built-in scenario ("demo")."""
+        """Add sellers, orders and settlements: `{"sellers": [add_seller kwargs...], "orders":
+        {seller_id: [Order...]}, "settlements": {seller_id: [add_settlement kwargs...]}}` (in a
+        JSON file, times are ISO 8601 strings), or the name of a built-in scenario ("demo").
+        Settlements are made after the orders, from them."""
         if isinstance(data, str):
             data = scenarios.build_scenario(data, self.now())
         for seller in data.get("sellers", []):
@@ -258,6 +271,9 @@ class AmazonEmulator:
         for seller_id, orders in data.get("orders", {}).items():
             for order in orders:
                 self.add_order(seller_id, order)
+        for seller_id, settlements in data.get("settlements", {}).items():
+            for settlement in settlements:
+                self.add_settlement(seller_id, **settlement)
 
     def load_scenario_file(self, path: str | os.PathLike) -> None:
         self.load_scenario(json.loads(Path(path).read_text(encoding="utf-8")))
@@ -317,13 +333,134 @@ class AmazonEmulator:
         (the parsed processing report, None until processed)."""
         return self._feeds.feeds()
 
+    # Reports
+
+    def add_settlement(
+        self,
+        seller_id: str,
+        marketplace_id: str,
+        *,
+        start: datetime | str,
+        end: datetime | str,
+        deposit: datetime | str | None = None,
+        order_ids: Iterable[str] | None = None,
+        refunds: Mapping[str, object] | None = None,
+        other_fees: Mapping[str, object] | Iterable | None = None,
+        unknown_orders: Iterable[Mapping] | None = None,
+        compressed: bool = False,
+        settlement_id: str | None = None,
+        created: datetime | str | None = None,
+    ) -> dict:
+        """Make Amazon's settlement report of the seller's marketplace (an id or country code)
+        for [start, end], from the stored orders (see `settlements.build_settlement` for
+        `order_ids`, `refunds`, `other_fees` and `unknown_orders`). getReports lists it as a
+        DONE GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2 created `created` (default now);
+        `compressed` stores its document gzipped (compressionAlgorithm GZIP).
+
+        Returns {settlement_id, report_id, report_document_id, marketplace_id, currency,
+        total_amount (Decimal), order_ids (settled), rows (data rows by column name), text}.
+        The settlement id defaults to one derived from seller, marketplace and period, the
+        same on every run; adding the same settlement twice raises ValueError.
+        """
+        seller = self._store.seller(seller_id)
+        marketplace = get_marketplace(marketplace_id)
+        if marketplace.marketplace_id not in seller.marketplace_ids:
+            raise ValueError(f"seller {seller_id} does not sell in {marketplace.name}")
+        start, end = _as_moment(start), _as_moment(end)
+        settlement_id = settlement_id or settlement_id_for(
+            seller_id, marketplace.marketplace_id, start, end
+        )
+        document = build_settlement(
+            self._store.orders(seller_id),
+            marketplace.marketplace_id,
+            settlement_id=settlement_id,
+            start=start,
+            end=end,
+            deposit=_as_moment(deposit) if deposit else None,
+            order_ids=order_ids,
+            refunds=refunds,
+            other_fees=other_fees,
+            unknown_orders=unknown_orders,
+        )
+        report = self._reports.add_report(
+            seller_id,
+            SETTLEMENT_REPORT_TYPE,
+            [marketplace.marketplace_id],
+            document.text,
+            data_start=start,
+            data_end=end,
+            created=_as_moment(created) if created else None,
+            compressed=compressed,
+            report_id=settlement_report_id(seller_id, settlement_id),
+        )
+        return {
+            "settlement_id": settlement_id,
+            "report_id": report.report_id,
+            "report_document_id": report.document_id,
+            "marketplace_id": marketplace.marketplace_id,
+            "currency": document.currency,
+            "total_amount": document.total_amount,
+            "order_ids": list(document.order_ids),
+            "rows": [dict(row) for row in document.rows],
+            "text": document.text,
+        }
+
+    def add_report(
+        self,
+        seller_id: str,
+        report_type: str,
+        content: bytes | str,
+        *,
+        marketplace_ids: Iterable[str],
+        data_start: datetime | None = None,
+        data_end: datetime | None = None,
+        created: datetime | None = None,
+        compressed: bool = False,
+    ) -> dict:
+        """A DONE report Amazon made on its own, of any type, with `content` as its document.
+        Returns {report_id, report_document_id}."""
+        self._store.seller(seller_id)
+        report = self._reports.add_report(
+            seller_id,
+            report_type,
+            [get_marketplace(m).marketplace_id for m in marketplace_ids],
+            content,
+            data_start=data_start,
+            data_end=data_end,
+            created=created,
+            compressed=compressed,
+        )
+        return {"report_id": report.report_id, "report_document_id": report.document_id}
+
+    def set_report_generator(self, report_type: str, generator: ReportGenerator | None) -> None:
+        """What createReport of `report_type` produces: `generator(request)` gets {sellerId,
+        reportType, marketplaceIds, dataStartTime, dataEndTime (datetimes), reportOptions}
+        and returns the document (bytes or text), or None for "no data" (the report is then
+        CANCELLED, as for a type without generator). None removes the generator."""
+        self._reports.set_generator(report_type, generator)
+
+    @property
+    def report_processing_polls(self) -> int:
+        return self._reports.processing_polls
+
+    @report_processing_polls.setter
+    def report_processing_polls(self, polls: int) -> None:
+        self._reports.processing_polls = polls
+
+    @property
+    def reports(self) -> list[dict]:
+        """Every report, oldest first: getReport's fields plus sellerId, reportOptions,
+        compressionAlgorithm and document (its text, uncompressed; None without document)."""
+        return self._reports.reports()
+
     def reset(self) -> None:
-        """Forget sellers, orders, tokens, shipments, listings, feeds, faults, recorded
-        requests and violations."""
+        """Forget sellers, orders, tokens, shipments, listings, feeds, reports, faults,
+        recorded requests and violations (report generators stay)."""
         self._store.reset()
         self._shipments.reset()
         self._listings.reset()
         self._feeds.reset()
+        self._reports.reset()
         self._faults.clear()
         self._rate_limiter.reset()
         self.clear_requests()
@@ -339,8 +476,9 @@ class AmazonEmulator:
         kinds: "throttle" (options rate, retry_after), "server_error" (status 500|503),
         "slow" (delay seconds), "truncated", "malformed", "expired_token".
         operation: an operationId, "lwaToken", or a document URL ("uploadFeedDocument",
-        "downloadDocument"); None means any SP-API operation (not the token endpoint nor the
-        document URLs). Faults are consumed in the order they were injected.
+        "downloadDocument", which serves feed and report documents); None means any SP-API
+        operation (not the token endpoint nor the document URLs). Faults are consumed in the
+        order they were injected.
         """
         return self._faults.inject(kind, operation, times, after, **options)
 
@@ -489,6 +627,10 @@ class AmazonEmulator:
         with self._records_lock:
             self._requests.append(record)
         _log.debug("amazon_emulator: %s %s -> %s", request.method, request.path, reply.status)
+
+
+def _as_moment(value: datetime | str) -> datetime:
+    return parse_timestamp(value) if isinstance(value, str) else as_utc(value)
 
 
 def _standard_headers(operation: str | None) -> dict[str, str]:

@@ -12,21 +12,26 @@ import os
 import sys
 import time
 from datetime import datetime, timedelta, timezone
-from unittest import mock
 
 from odoo import fields
 
 sys.path.insert(0, os.environ["AMAZON_CONNECTOR_REPO"])
-from odoo.addons.amazon_connector.amazon_sp import SHARED_RATE_LIMITER
+sys.path.insert(0, os.path.join(os.environ["AMAZON_CONNECTOR_REPO"], "benchmarks"))
+from bench_support import (
+    CREDENTIALS,
+    SELLER,
+    SKUS,
+    US,
+    create_account,
+    queries,
+    set_up_company,
+    timed,
+)
 
 from amazon_emulator import AmazonEmulator, ManualClock, make_order
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "1000"))
 RESULT_FILE = os.environ.get("BENCH_RESULT_FILE")
-SELLER = "A1BENCHSELLER001"
-CREDENTIALS = ("amzn1.application-oa2-client.bench", "bench-secret", "Atzr|bench-refresh")
-US = "ATVPDKIKX0DER"
-SKUS = [f"BENCH-{index:03d}" for index in range(50)]
 ADDRESS = {
     "addressLine1": "100 Pine Street",
     "city": "Seattle",
@@ -34,31 +39,6 @@ ADDRESS = {
     "postalCode": "98101",
     "countryCode": "US",
 }
-
-
-def queries():
-    return env.cr.sql_log_count
-
-
-def set_up_company():
-    journal = env["account.journal"].create({"name": "Amazon", "code": "AMZN", "type": "bank"})
-    fba = env["stock.warehouse"].create(
-        {"name": "Amazon FBA", "code": "AFBA", "is_amazon_fba": True}
-    )
-    env["product.product"].create(
-        [
-            {
-                "name": f"Bench product {sku}",
-                "default_code": sku,
-                "type": "consu",
-                "is_storable": True,
-                "list_price": 10.0,
-                "taxes_id": [(5, 0, 0)],
-            }
-            for sku in SKUS
-        ]
-    )
-    return journal, fba
 
 
 def amazon_orders(start, channel, count, first_number):
@@ -97,43 +77,11 @@ def amazon_orders(start, channel, count, first_number):
     return orders
 
 
-def create_account(emulator, journal, fba):
-    account = env["amazon.account"].create(
-        {
-            "name": "Bench",
-            "seller_id": SELLER,
-            "lwa_client_id": CREDENTIALS[0],
-            "lwa_client_secret": CREDENTIALS[1],
-            "refresh_token": CREDENTIALS[2],
-            "api_endpoint": emulator.url,
-            "lwa_endpoint": emulator.lwa_url,
-            "fba_warehouse_id": fba.id,
-            "payment_journal_id": journal.id,
-            "order_import_days": 1,
-        }
-    )
-    account._check_connection()
-    env.cr.commit()
-    return account
-
-
-def run_connector(account, clock):
-    """One import run (page after page, committed), timed; returns (seconds, queries)."""
-    SHARED_RATE_LIMITER.reset()  # each phase stands for a run after Amazon's quota refilled
-    now = lambda *a: clock().replace(tzinfo=None)  # noqa: E731
-    with mock.patch.object(fields.Datetime, "now", staticmethod(now)):
-        started, before = time.perf_counter(), queries()
-        assert account._sync_orders(), account.last_error
-        elapsed, count = time.perf_counter() - started, queries() - before
-    env.cr.commit()
-    return elapsed, count
-
-
 def run_plain_script(journal, fba):
     """What a developer writes without the connector: one order after the other."""
     customer = env["res.partner"].create({"name": "Plain script customer"})
     products = env["product.product"].search([("default_code", "in", SKUS)])
-    started, before = time.perf_counter(), queries()
+    started, before = time.perf_counter(), queries(env)
     for number in range(ORDERS):
         order = env["sale.order"].create(
             {
@@ -171,22 +119,22 @@ def run_plain_script(journal, fba):
         if number % 100 == 99:
             env.cr.commit()
     env.cr.commit()
-    return time.perf_counter() - started, queries() - before
+    return time.perf_counter() - started, queries(env) - before
 
 
 def main():
-    journal, fba = set_up_company()
+    journal, fba = set_up_company(env)
     env.cr.commit()
     clock = ManualClock(datetime.now(timezone.utc).replace(microsecond=0))
     with AmazonEmulator(clock=clock) as emulator:
         emulator.add_seller(SELLER, *CREDENTIALS, [US])
-        account = create_account(emulator, journal, fba)
+        account = create_account(env, emulator, journal, fba)
         phases = {}
         for channel, first in (("AMAZON", 0), ("MERCHANT", ORDERS)):
             stamp = clock() - timedelta(hours=1)
             for order in amazon_orders(stamp, channel, ORDERS, first):
                 emulator.add_order(SELLER, order)
-            phases[channel] = run_connector(account, clock)
+            phases[channel] = timed(env, clock, account._sync_orders)
             clock.advance(hours=2)
     sales = env["sale.order"].search([("amazon_account_id", "=", account.id)])
     fba_sales = sales.filtered(lambda sale: sale.amazon_channel == "fba")

@@ -488,6 +488,7 @@ def command_test(args):
 BENCHMARKS = {
     "orders": ("order_import.py", "BENCH_ORDERS"),
     "offers": ("offer_export.py", "BENCH_OFFERS"),
+    "settlements": ("settlement_import.py", "BENCH_ORDERS"),
 }
 
 

@@ -15,11 +15,12 @@ import contextvars
 import gzip
 import logging
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import timezone
 
 import httpx
-from sp_api.api import FeedsV20210630, OrdersV0, OrdersV20260101, Sellers
+from sp_api.api import FeedsV20210630, OrdersV0, OrdersV20260101, Reports, Sellers
 from sp_api.api.listings_items.listings_items_2021_08_01 import ListingsItemsV20210801
 from sp_api.auth import AccessTokenClient, AccessTokenResponse
 from sp_api.base.credential_provider import FromCodeCredentialProvider
@@ -52,7 +53,16 @@ LWA_OPERATION = "lwaToken"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # Library methods that only read, so a retry after a server or transport error is harmless.
 READ_METHOD_PREFIXES = ("get_", "search_")
-ORDER_DATASETS = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION")
+DOWNLOAD_OPERATION = "downloadDocument"
+ORDER_DATASETS = (
+    "BUYER",
+    "RECIPIENT",
+    "PROCEEDS",
+    "FULFILLMENT",
+    "PROMOTION",
+    "CANCELLATION",
+    "TAX",
+)
 
 # The operation being executed, so the shared transport can name it in errors and limits.
 _current_operation = contextvars.ContextVar("amazon_operation", default=None)
@@ -96,6 +106,14 @@ def amazon_timestamp(value):
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _csv(values):
+    """An array query parameter as Amazon takes it (collectionFormat csv); None when empty.
+    A string is one value."""
+    if not values:
+        return None
+    return values if isinstance(values, str) else ",".join(values)
 
 
 def _exchange(http, operation, description, method, url, **kwargs):
@@ -374,20 +392,85 @@ class AmazonClient:
 
     def download_feed_document(self, document_id):
         """Feeds API getFeedDocument, then the document itself (bytes, uncompressed)."""
-        document = self._call_path(
+        return self._download_document(
             "getFeedDocument",
             FeedsV20210630,
-            "GET",
             f"/feeds/2021-06-30/documents/{document_id}",
-        ).payload
-        if not document.get("url"):
-            raise AmazonInvalidResponseError(
-                "getFeedDocument answered without a URL", operation="getFeedDocument"
+        )
+
+    def get_reports(
+        self,
+        report_types,
+        *,
+        processing_statuses=None,
+        marketplace_ids=None,
+        created_since=None,
+        created_until=None,
+        page_size=100,
+        next_token=None,
+    ):
+        """Reports API getReports: one page of reports (dicts), newest first.
+
+        With `next_token` only the token is sent (Amazon refuses any other parameter with it:
+        the token carries the filters); `report_types` is then not needed.
+        """
+        if next_token:
+            params = {"nextToken": next_token}
+        elif report_types:
+            params = {
+                "reportTypes": _csv(report_types),
+                "processingStatuses": _csv(processing_statuses),
+                "marketplaceIds": _csv(marketplace_ids),
+                "createdSince": amazon_timestamp(created_since),
+                "createdUntil": amazon_timestamp(created_until),
+                "pageSize": page_size,
+            }
+            params = {name: value for name, value in params.items() if value is not None}
+        else:
+            raise AmazonRequestError(
+                "getReports needs report types or a next token", operation="getReports"
             )
-        content = self._transfer("downloadDocument", "GET", document["url"])
-        if document.get("compressionAlgorithm") == "GZIP":
-            content = gzip.decompress(content)
-        return content
+        response = self._call_path(
+            "getReports", Reports, "GET", "/reports/2021-06-30/reports", params=params
+        )
+        body = response.payload
+        reports = body.get("reports") if isinstance(body, dict) else None
+        if not isinstance(reports, list):
+            raise AmazonInvalidResponseError(
+                "getReports answered without a reports list", operation="getReports"
+            )
+        # The library moves `nextToken` out of the payload into its own attribute.
+        return Page(
+            items=reports,
+            next_token=response.next_token,
+            raw={**body, "nextToken": response.next_token},
+        )
+
+    def iter_report_pages(self, report_types, first_token=None, **filters):
+        """Every page of a getReports query, following next tokens."""
+        return iter_pages(
+            lambda token: self.get_reports(report_types, next_token=token, **filters),
+            first_token=first_token,
+        )
+
+    def get_report(self, report_id):
+        """Reports API getReport: the report's processing status and document id (dict)."""
+        report = self._call_path(
+            "getReport", Reports, "GET", f"/reports/2021-06-30/reports/{report_id}"
+        ).payload
+        if not isinstance(report, dict) or not report.get("reportId"):
+            raise AmazonInvalidResponseError(
+                "getReport answered without a report", operation="getReport"
+            )
+        return report
+
+    def get_report_document(self, document_id):
+        """Reports API getReportDocument, then the document itself (bytes, uncompressed)."""
+        return self._download_document(
+            "getReportDocument",
+            Reports,
+            f"/reports/2021-06-30/documents/{document_id}",
+        )
 
     def patch_listings_item(self, seller_id, sku, marketplace_ids, product_type, patches):
         """Listings Items patchListingsItem: the submission response (status, issues)."""
@@ -401,6 +484,31 @@ class AmazonClient:
             body={"productType": product_type, "patches": patches},
         )
         return response.payload
+
+    def _download_document(self, operation, api_class, path):
+        """A document's metadata (Feeds or Reports), then its content from the pre-signed URL,
+        uncompressed."""
+        document = self._call_path(operation, api_class, "GET", path).payload
+        url = document.get("url") if isinstance(document, dict) else None
+        if not url:
+            raise AmazonInvalidResponseError(
+                f"{operation} answered without a URL", operation=operation
+            )
+        content = self._transfer(DOWNLOAD_OPERATION, "GET", url)
+        compression = document.get("compressionAlgorithm")
+        if compression is None:
+            return content
+        if compression != "GZIP":
+            raise AmazonInvalidResponseError(
+                f"{operation} answered with an unknown compressionAlgorithm", operation=operation
+            )
+        try:
+            return gzip.decompress(content)
+        except (OSError, EOFError, zlib.error):
+            raise AmazonInvalidResponseError(
+                "The downloaded document is not the gzip data its metadata announces",
+                operation=DOWNLOAD_OPERATION,
+            ) from None
 
     def _transfer(self, operation, method, url, content=None, content_type=None):
         """Upload or download a document at a pre-signed URL (no SP-API token)."""
@@ -534,8 +642,10 @@ class AmazonClient:
 
     def _call_path(self, operation, api_class, method, path, *, data=None, params=None):
         """Call an SP-API path directly, where the library's method sends a wrong request
-        (createFeed puts its own `path` argument in the body) or works around our session
-        (createFeedDocument and getFeedDocument open HTTP clients of their own)."""
+        (createFeed puts its own `path` argument in the body; getReport, and getReports without
+        marketplaceIds, add marketplace parameters the model does not declare) or works around
+        our session (createFeedDocument, getFeedDocument and getReportDocument downloads open
+        HTTP clients of their own)."""
         api = self._api(api_class)
         body = {**(data or {}), "method": method}
         return self._run(

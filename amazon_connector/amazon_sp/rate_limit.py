@@ -26,6 +26,7 @@ DEFAULT_USAGE_PLANS = {
     "createFeedDocument": (0.5, 15),
     "createReport": (0.0167, 15),
     "getReports": (0.0222, 10),
+    "getReport": (2.0, 15),
     "getReportDocument": (0.0167, 15),
     "patchListingsItem": (5.0, 5),
     "createRestrictedDataToken": (1.0, 10),

@@ -1,5 +1,6 @@
 from . import amazon_order_reference_mixin
 from . import amazon_marketplace
+from . import amazon_settlement_importer
 from . import amazon_account
 from . import amazon_offer
 from . import sale_order
@@ -15,3 +16,5 @@ from . import product_template
 from . import amazon_account_marketplace
 from . import amazon_feed
 from . import amazon_offer_exporter
+from . import amazon_settlement
+from . import amazon_settlement_mapping

@@ -15,17 +15,23 @@ from ..amazon_sp import (
 )
 from ..amazon_sp.documents import AmazonDocumentError, parse_marketplace_participations
 from .amazon_marketplace import AMAZON_REGIONS
+from .amazon_settlement_importer import default_mappings
 
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "amazon_connector.group_amazon_manager"
 # Orders are searched by last update, up to a couple of minutes before now (Amazon's own lag),
 # each window overlapping the previous one so late-indexed changes are not missed.
-IMPORT_LAG = timedelta(minutes=2)
+# Amazon refuses a window ending less than 2 minutes ago; a server clock a little ahead of
+# Amazon's would be refused at exactly 2.
+IMPORT_LAG = timedelta(minutes=3)
 IMPORT_OVERLAP = timedelta(minutes=10)
 # Statuses an import asks for: shipped (FBA), paid (FBM) and cancelled; pending orders wait.
 SYNCED_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
+# The searchOrders filter Amazon names when it refuses a window that ends too recently.
+WINDOW_FILTER = "lastUpdatedBefore"
 SYNC_CRON = "amazon_connector.ir_cron_amazon_sync_orders"
+SETTLEMENT_CRON = "amazon_connector.ir_cron_amazon_import_settlements"
 EXPORT_CRON = "amazon_connector.ir_cron_amazon_export_offers"
 CUSTOMER_MODES = [
     ("channel", "One customer per channel (FBA / FBM)"),
@@ -154,6 +160,32 @@ class AmazonAccount(models.Model):
         help="Where rounding differences with Amazon's totals are written off (by default "
         "the company's cash difference expense account).",
     )
+    settlement_journal_id = fields.Many2one(
+        "account.journal",
+        check_company=True,
+        help="Journal of the entries that book Amazon's settlements. Empty: the payment journal.",
+    )
+    payout_journal_id = fields.Many2one(
+        "account.journal",
+        check_company=True,
+        domain="[('type', '=', 'bank')]",
+        help="The bank journal Amazon's payouts arrive in: each settlement's payout waits "
+        "on its outstanding receipts account for the bank statement line.",
+    )
+    settlement_suspense_account_id = fields.Many2one(
+        "account.account",
+        check_company=True,
+        help="Where settlement amounts that match no order or mapping wait for a person. "
+        "Empty: the company's journal suspense account.",
+    )
+    settlement_mapping_ids = fields.One2many(
+        "amazon.settlement.mapping",
+        "account_id",
+        string="Settlement Accounts",
+        help="The ledger account of each of Amazon's amount descriptions (fees, "
+        "reimbursements, reserves).",
+    )
+    settlements_checked = fields.Datetime(string="Settlements Checked", readonly=True, copy=False)
     shipping_product_id = fields.Many2one(
         "product.product",
         default=lambda self: self.env.ref(
@@ -255,6 +287,7 @@ class AmazonAccount(models.Model):
     issue_count = fields.Integer(compute="_compute_issue_count")
     order_count = fields.Integer(compute="_compute_order_count")
     offer_count = fields.Integer(compute="_compute_offer_count")
+    settlement_count = fields.Integer(compute="_compute_settlement_count")
 
     def _count_per_account(self, model, account_field, domain=()):
         """{account: number of `model` records} for these accounts, in one query."""
@@ -284,6 +317,11 @@ class AmazonAccount(models.Model):
         for account in self:
             account.issue_count = counts.get(account, 0)
 
+    def _compute_settlement_count(self):
+        counts = self._count_per_account("amazon.settlement", "account_id")
+        for account in self:
+            account.settlement_count = counts.get(account, 0)
+
     def _compute_offer_count(self):
         counts = self._count_per_account("amazon.offer", "account_id")
         for account in self:
@@ -294,6 +332,7 @@ class AmazonAccount(models.Model):
         accounts = super().create(vals_list)
         accounts._set_default_partners()
         accounts._add_marketplace_settings()
+        accounts._add_default_settlement_mappings()
         return accounts
 
     def write(self, vals):
@@ -310,6 +349,44 @@ class AmazonAccount(models.Model):
             self.env["amazon.account.marketplace"].create(
                 [{"account_id": account.id, "marketplace_id": m.id} for m in missing]
             )
+
+    def _add_default_settlement_mappings(self):
+        for account in self.filtered(lambda a: not a.settlement_mapping_ids):
+            self.env["amazon.settlement.mapping"].create(
+                [
+                    {
+                        "account_id": account.id,
+                        "description": description,
+                        "ledger_account_id": a.id,
+                    }
+                    for description, a in default_mappings(account.company_id)
+                ]
+            )
+
+    def _settlement_ledger_accounts(self):
+        """{Amazon amount description: ledger account} of the account's mapping."""
+        self.ensure_one()
+        self._add_default_settlement_mappings()
+        return {m.description: m.ledger_account_id for m in self.settlement_mapping_ids}
+
+    def _settlement_journal(self):
+        self.ensure_one()
+        return self.settlement_journal_id or self.payment_journal_id
+
+    def _payout_account(self):
+        """Where a payout waits for the bank: the outstanding receipts of the payout
+        journal (the payment journal when none), as Odoo's own payments use."""
+        self.ensure_one()
+        journal = self.payout_journal_id or self.payment_journal_id
+        method = journal.inbound_payment_method_line_ids.filtered("payment_account_id")[:1]
+        if method:
+            return method.payment_account_id
+        return (
+            self.env["account.payment"]
+            .with_company(self.company_id)
+            .new({"journal_id": journal.id, "payment_type": "inbound"})
+            ._get_outstanding_account("inbound")
+        )
 
     def _marketplace_setting(self, marketplace):
         """The settings line of `marketplace` (a new record with its defaults when none)."""
@@ -603,6 +680,42 @@ class AmazonAccount(models.Model):
         payloads = [json.loads(p) for p in issues.sudo().mapped("payload") if p]
         if payloads:
             self.env["amazon.order.importer"]._import_orders(self, payloads)
+
+    # ------------------------------------------------------------------ settlements
+
+    @api.model
+    def _cron_import_settlements(self):
+        """Daily: the settlement reports Amazon made, account by account."""
+        for account in self.search([("state", "=", "connected")]):
+            account._import_settlements()
+
+    def _import_settlements(self):
+        self.ensure_one()
+        if not self._settlement_journal():
+            self.last_error = self.env._("Set the account's payment journal to book settlements.")
+            return False
+        try:
+            self.env["amazon.settlement.importer"]._import_settlements(self)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True, cron_xmlid=SETTLEMENT_CRON)
+            return False
+        except AmazonError as error:
+            _logger.warning("Amazon account %s: settlement import stopped: %s", self.id, error)
+            self.last_error = str(error)
+            return False
+        self.settlements_checked = fields.Datetime.now()
+        return True
+
+    def action_import_settlements(self):
+        self.env.ref(SETTLEMENT_CRON)._trigger()
+        return self._notification(
+            self.env._("Amazon's settlement reports are fetched shortly."), "info"
+        )
+
+    def action_view_settlements(self):
+        return self._action_of_account(
+            "amazon_connector.action_amazon_settlement", "account_id", with_default=False
+        )
 
     # ------------------------------------------------------------------ stock and prices
 

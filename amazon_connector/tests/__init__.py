@@ -6,3 +6,4 @@ from . import test_order_import
 from . import test_shipment_confirmation
 from . import test_offer_export
 from . import test_order_money
+from . import test_settlement

@@ -664,3 +664,48 @@ def _quantity(text, row):
             path=f"row {row}, column {QUANTITY_PURCHASED}",
         )
     return int(text)
+
+
+# What Amazon's amount descriptions of fees and other amounts are, as the default booking
+# of a new account groups them (the Odoo side maps each group to a ledger account; any
+# description not listed here is left for a person to map).
+FEE_GROUP = "fee"
+REIMBURSEMENT_GROUP = "reimbursement"
+RESERVE_GROUP = "reserve"
+KNOWN_DESCRIPTIONS = {
+    # selling and fulfilment fees (ItemFees, Shipment-Fees)
+    "Commission": FEE_GROUP,
+    "RefundCommission": FEE_GROUP,
+    "VariableClosingFee": FEE_GROUP,
+    "FixedClosingFee": FEE_GROUP,
+    "DigitalServicesFee": FEE_GROUP,
+    "FBAPerUnitFulfillmentFee": FEE_GROUP,
+    "FBAPerOrderFulfillmentFee": FEE_GROUP,
+    "FBAWeightBasedFee": FEE_GROUP,
+    "ShippingChargeback": FEE_GROUP,
+    "ShippingHB": FEE_GROUP,
+    "GiftwrapChargeback": FEE_GROUP,
+    "SalesTaxCollectionFee": FEE_GROUP,
+    "MarketplaceFacilitatorTax-Other": FEE_GROUP,
+    # account-level fees (other-transaction)
+    "Subscription Fee": FEE_GROUP,
+    "Subscription": FEE_GROUP,
+    "Storage Fee": FEE_GROUP,
+    "StorageRenewalBilling": FEE_GROUP,
+    "FBA Long-Term Storage Fee": FEE_GROUP,
+    "LowInventoryLevelFee": FEE_GROUP,
+    "Cost of Advertising": FEE_GROUP,
+    "FBAInboundTransportationFee": FEE_GROUP,
+    "FBA Inbound Placement Service Fee": FEE_GROUP,
+    "RemovalComplete": FEE_GROUP,
+    "DisposalComplete": FEE_GROUP,
+    # money Amazon gives back
+    "Refund Reimbursal": REIMBURSEMENT_GROUP,
+    "REVERSAL_REIMBURSEMENT": REIMBURSEMENT_GROUP,
+    "WAREHOUSE_DAMAGE": REIMBURSEMENT_GROUP,
+    "WAREHOUSE_LOST": REIMBURSEMENT_GROUP,
+    "MISSING_FROM_INBOUND": REIMBURSEMENT_GROUP,
+    "FREE_REPLACEMENT_REFUND_ITEMS": REIMBURSEMENT_GROUP,
+    # money Amazon holds back or releases
+    **dict.fromkeys(TRANSFER_DESCRIPTIONS, RESERVE_GROUP),
+}
