@@ -561,9 +561,16 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _cron_sync_orders(self):
-        """Scheduled synchronisation of every connected account."""
-        for account in self.search([("state", "!=", "draft")]):
-            account._sync_orders()
+        """Scheduled synchronisation of every connected account; one account's failure is
+        recorded on it and the next account still runs."""
+        accounts = self.search([("state", "!=", "draft")])
+        for done, account in enumerate(accounts, 1):
+            try:
+                account._sync_orders()
+            except Exception as error:  # kept on the account, shown to its administrator
+                _logger.warning("Amazon account %s: synchronisation failed: %s", account.id, error)
+                account._record_sync_error(error)
+            self.env["ir.cron"]._commit_progress(remaining=len(accounts) - done)
 
     # ------------------------------------------------------------------ order import
 
@@ -622,7 +629,8 @@ class AmazonAccount(models.Model):
             try:
                 pages = client.iter_order_pages(first_token=token, **filters)
                 for page in pages:
-                    importer._import_orders(self, page.items)
+                    with self.env.cr.savepoint():
+                        importer._import_orders(self, page.items)
                     self.write(
                         {
                             "orders_window_start": window_start,
@@ -630,9 +638,18 @@ class AmazonAccount(models.Model):
                             "orders_page_token": page.next_token,
                         }
                     )
-                    if not self._commit_page(len(page.items)):
+                    if not self._commit_page(len(page.items), more=bool(page.next_token)):
                         return False
-            except AmazonRequestError:
+            except AmazonRequestError as error:
+                if not token and WINDOW_FILTER in str(error):
+                    # Amazon's clock finds the window too recent: not an account error.
+                    _logger.info("Amazon account %s: window too recent, retried later", self.id)
+                    self.last_error = self.env._(
+                        "Amazon found the import window too recent (clocks differ); the next "
+                        "run tries again: %s",
+                        error,
+                    )
+                    return False
                 if not token:
                     raise
                 # A page token lives 24 hours: start the window again on the next run.
@@ -648,9 +665,10 @@ class AmazonAccount(models.Model):
             {"orders_window_start": False, "orders_window_end": False, "orders_page_token": False}
         )
 
-    def _commit_page(self, processed):
-        """Commit the page (in a cron), then take the account's lock again; False: stop."""
-        remaining_time = self.env["ir.cron"]._commit_progress(processed)
+    def _commit_page(self, processed, more=False):
+        """Commit the page (in a cron), then take the account's lock again; False: stop.
+        With more pages to come, a run out of time is rescheduled at once."""
+        remaining_time = self.env["ir.cron"]._commit_progress(processed, remaining=int(more))
         return bool(remaining_time) and self._lock_for_sync()
 
     def _lock_for_sync(self):

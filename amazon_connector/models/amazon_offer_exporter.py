@@ -177,7 +177,7 @@ class AmazonOfferExporter(models.AbstractModel):
             )
             offers = self.env["amazon.offer"].browse([offer.id for offer, *_rest in chunk])
             offers.write({"amazon_export_state": "pending", "amazon_feed_id": feed.id})
-            cron._commit_progress(len(chunk))
+            cron._commit_progress(len(chunk), remaining=max(len(changes) - start - len(chunk), 0))
 
     # ------------------------------------------------------------------ reading back
 

@@ -116,7 +116,7 @@ class AmazonOrderImporter(models.AbstractModel):
         problems = []
         orders = self._parse(documents, problems)
         existing = self._existing_orders(account, orders)
-        new_orders = []
+        new_orders, waiting = [], []
         for order in orders:
             sale = existing.get(order.order_id)
             if sale:
@@ -125,6 +125,7 @@ class AmazonOrderImporter(models.AbstractModel):
                 new_orders.append(order)
             else:
                 result.skipped += 1  # pending, or FBA not shipped yet: comes back when it changes
+                waiting.append(order)
         marketplaces = self._marketplaces()
         created = self._create_orders(account, new_orders, problems, marketplaces)
         result.created += len(created)
@@ -132,6 +133,7 @@ class AmazonOrderImporter(models.AbstractModel):
         for problem in problems:
             problem.marketplace = marketplaces.get(problem.marketplace)
         issues = self.env["amazon.order.issue"]
+        issues._follow(account, waiting)
         issues._record(account, problems)
         issues._resolve(account, {**existing, **created})
         _logger.info(
@@ -193,11 +195,28 @@ class AmazonOrderImporter(models.AbstractModel):
         if sale.amazon_last_update and order.last_updated <= sale.amazon_last_update:
             result.skipped += 1
             return
+        status_changed = sale.amazon_status != order.status
         sale.write({"amazon_status": order.status, "amazon_last_update": order.last_updated})
         result.updated += 1
-        if order.status == "CANCELLED" and sale.state != "cancel":
+        if order.is_cancelled and sale.state != "cancel":
             self._cancel(account, sale)
             result.cancelled += 1
+        elif order.is_shipped and status_changed and sale.amazon_channel == "fbm":
+            undelivered = sale.state in ("draft", "sent") or any(
+                picking.state not in ("done", "cancel")
+                for picking in sale.picking_ids
+                if picking.picking_type_code == "outgoing"
+            )
+            if undelivered:
+                account._ask_a_person(
+                    sale,
+                    self.env._("Shipped outside Odoo"),
+                    self.env._(
+                        "Amazon reports order %s shipped, but Odoo has not delivered it: do "
+                        "not ship it again; validate or cancel its delivery.",
+                        sale.amazon_order_ref,
+                    ),
+                )
 
     def _cancel(self, account, sale):
         """Cancel the Odoo order while nothing left the warehouse or was invoiced; otherwise
@@ -226,12 +245,20 @@ class AmazonOrderImporter(models.AbstractModel):
         if not orders:
             return {}
         prepared = []
-        lookups = _Lookups(self.env, account, orders, marketplaces)
+        try:
+            with self.env.cr.savepoint():
+                page_lookups = _Lookups(self.env, account, orders, marketplaces)
+        except Exception:  # some order breaks the page's look-ups: each order looks up alone
+            page_lookups = None
         for order in orders:
             try:
-                prepared.append(self._prepare(account, order, lookups))
+                with self.env.cr.savepoint():
+                    lookups = page_lookups or _Lookups(self.env, account, [order], marketplaces)
+                    prepared.append(self._prepare(account, order, lookups))
             except OrderHeld as held:
                 problems.append(self._problem(order, held.kind, held.reason))
+            except Exception as error:  # confined to its order: an import issue
+                problems.append(self._problem(order, "other", self._describe_error(order, error)))
         created = {}
         outcomes = self._in_batches(prepared, lambda batch: self._create_batch(account, batch))
         for items, outcome in outcomes:
@@ -264,9 +291,13 @@ class AmazonOrderImporter(models.AbstractModel):
                 outcomes.append(([item], self._describe(item, error)))
         return outcomes
 
+    @classmethod
+    def _describe(cls, item, error):
+        return cls._describe_error(item.order, error)
+
     @staticmethod
-    def _describe(item, error):
-        _logger.warning("Amazon order %s not imported: %s", item.order.order_id, error)
+    def _describe_error(order, error):
+        _logger.warning("Amazon order %s not imported: %s", order.order_id, error)
         return f"{error.__class__.__name__}: {error}"
 
     def _create_batch(self, account, batch):
@@ -277,7 +308,39 @@ class AmazonOrderImporter(models.AbstractModel):
         fba = sales.filtered(lambda sale: sale.amazon_channel == "fba")
         if fba:
             self._complete_fba(account, fba)
+        self._follow_fbm_shipped_before_import(account, sales, batch)
         return {sale.amazon_order_ref: sale for sale in sales}
+
+    def _follow_fbm_shipped_before_import(self, account, sales, batch):
+        """An FBM order Amazon reports shipped when Odoo first sees it (the first import, or
+        an order shipped outside Odoo) is not shipped twice: it arrives delivered from its
+        warehouse and invoiced, with nothing to confirm to Amazon, and a person is told.
+        One partly shipped arrives as a quotation, with a note for a person."""
+        by_ref = {item.order.order_id: item.order for item in batch}
+        fbm = sales.filtered(lambda sale: sale.amazon_channel == "fbm")
+        shipped = fbm.filtered(lambda sale: by_ref[sale.amazon_order_ref].is_shipped)
+        if shipped:
+            self._complete_shipped(shipped)
+            shipped.picking_ids.filtered(lambda p: p.state == "done").write(
+                {"amazon_shipment_state": "sent", "amazon_shipment_error": False}
+            )
+        partial = fbm.filtered(lambda sale: by_ref[sale.amazon_order_ref].is_partially_shipped)
+        for sale in shipped | partial:
+            account._ask_a_person(
+                sale,
+                self.env._("Shipped before the import"),
+                self.env._(
+                    "Amazon already reported order %(ref)s %(status)s when Odoo imported it: "
+                    "%(done)s Check the stock of its warehouse.",
+                    ref=sale.amazon_order_ref,
+                    status=sale.amazon_status.lower().replace("_", " "),
+                    done=self.env._(
+                        "it is delivered and invoiced in Odoo, nothing is sent to Amazon."
+                    )
+                    if sale in shipped
+                    else self.env._("deliver only what is still to ship."),
+                ),
+            )
 
     def _prepare(self, account, order, lookups):
         marketplace = lookups.marketplace(order)
@@ -419,10 +482,19 @@ class AmazonOrderImporter(models.AbstractModel):
         )
 
     def _complete_fba(self, account, sales):
-        """Amazon shipped these: confirm, deliver from the FBA warehouse, invoice, pay.
+        """Amazon shipped these: confirm, deliver from the FBA warehouse, invoice, pay."""
+        invoices = self._complete_shipped(sales)
+        if account.fba_register_payment:
+            paid = invoices.filtered(
+                lambda invoice: not invoice.line_ids.sale_line_ids.order_id.amazon_total_mismatch
+            )
+            account._register_amazon_payments(paid)
 
-        The delivery is forced to the ordered quantities: the stock at Amazon goes down even
-        when Odoo's FBA stock is not kept up to date (it may go negative, which shows it).
+    def _complete_shipped(self, sales):
+        """Orders whose units all left: confirmed, delivered, invoiced (posted invoices).
+
+        The delivery is forced to the ordered quantities: the warehouse's stock goes down even
+        when Odoo's stock is not kept up to date (it may go negative, which shows it).
         """
         sales.action_confirm()
         pickings = sales.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
@@ -448,11 +520,7 @@ class AmazonOrderImporter(models.AbstractModel):
         pickings.with_context(skip_backorder=True, skip_sms=True)._action_done()
         invoices = sales._create_invoices()
         invoices.action_post()
-        if account.fba_register_payment:
-            paid = invoices.filtered(
-                lambda invoice: not invoice.line_ids.sale_line_ids.order_id.amazon_total_mismatch
-            )
-            account._register_amazon_payments(paid)
+        return invoices
 
     @staticmethod
     def _problem(order, kind, reason):
@@ -511,12 +579,35 @@ class _Lookups:
         if not currency:
             raise OrderHeld("document", self.env._("Unknown currency %s", currency_code))
         if not currency.active:
-            currency.sudo().active = True
-        pricelists = self.env["product.pricelist"].search(
+            # Activating it here would convert its amounts at a rate of 1.0.
+            raise OrderHeld(
+                "configuration",
+                self.env._(
+                    "The currency %s is not active: activate it with its exchange rate "
+                    "(Accounting > Configuration > Currencies); the order is then imported "
+                    "automatically.",
+                    currency_code,
+                ),
+            )
+        Pricelist = self.env["product.pricelist"]
+        pricelists = Pricelist.search(
             [("currency_id", "=", currency.id), ("company_id", "in", [self.company.id, False])],
             order="company_id",
         )
-        return pricelists[:1] or self.env["product.pricelist"].sudo().create(
+        if pricelists:
+            return pricelists[:1]
+        requester = self.env.context.get("amazon_requested_by")
+        may_create = Pricelist.with_user(requester) if requester else Pricelist
+        if not may_create.has_access("create"):
+            raise OrderHeld(
+                "configuration",
+                self.env._(
+                    "No pricelist in %s: create one (or let the next scheduled import make "
+                    "it); the order is then imported automatically.",
+                    currency_code,
+                ),
+            )
+        return Pricelist.create(
             {
                 "name": f"Amazon {currency_code}",
                 "currency_id": currency.id,
@@ -622,12 +713,19 @@ class _Lookups:
     # ---------------------------------------------------------------- products
 
     def _load_offers(self):
+        """{(sku, marketplace id or None): product} of the page's SKUs. Archived offers, and
+        offers of archived products, are kept aside: their SKUs are held, never re-mapped
+        (an archived offer still holds its SKU, so no second offer can be made for it)."""
         skus = {item.sku for order in self.orders for item in order.items}
-        offers = self.env["amazon.offer"].search(
-            [("account_id", "=", self.account.id), ("sku", "in", list(skus))]
+        offers = (
+            self.env["amazon.offer"]
+            .with_context(active_test=False)
+            .search([("account_id", "=", self.account.id), ("sku", "in", list(skus))])
         )
-        by_key = {(o.sku, o.marketplace_id.marketplace_id or None): o.product_id for o in offers}
-        unmapped = skus - {sku for sku, _marketplace in by_key}
+        usable = offers.filtered(lambda offer: offer.active and offer.product_id.active)
+        by_key = {(o.sku, o.marketplace_id.marketplace_id or None): o.product_id for o in usable}
+        self._archived_offers = {offer.sku: offer for offer in offers - usable}
+        unmapped = skus - {offer.sku for offer in offers}
         by_key.update(self._offers_from_internal_references(unmapped))
         return by_key
 
@@ -647,6 +745,8 @@ class _Lookups:
                 channels.setdefault(item.sku, order.channel)
                 asins.setdefault(item.sku, item.asin)
         unique = {sku: found[0] for sku, found in candidates.items() if len(found) == 1}
+        if not unique:
+            return {}
         self.env["amazon.offer"].create(
             [
                 {
@@ -665,6 +765,18 @@ class _Lookups:
         product = self._offers.get((sku, order.marketplace_id)) or self._offers.get((sku, None))
         if product:
             return product
+        archived = self._archived_offers.get(sku)
+        if archived:
+            raise OrderHeld(
+                "product",
+                self.env._(
+                    "The offer of SKU %(sku)s (or its product %(product)s) is archived: "
+                    "restore it, or map the SKU to another product in Sales > Amazon > Offers; "
+                    "the order is then imported automatically.",
+                    sku=sku,
+                    product=archived.product_id.display_name,
+                ),
+            )
         if self.account.fallback_product_id:
             return self.account.fallback_product_id
         raise OrderHeld(

@@ -32,7 +32,7 @@ class AmazonOrderIssue(models.Model):
     kind = fields.Selection(ISSUE_KINDS, required=True, default="other", readonly=True)
     reason = fields.Text(required=True, readonly=True)
     state = fields.Selection(
-        [("open", "To fix"), ("resolved", "Resolved")],
+        [("open", "To fix"), ("resolved", "Resolved"), ("cancelled", "Cancelled on Amazon")],
         default="open",
         required=True,
         readonly=True,
@@ -49,12 +49,23 @@ class AmazonOrderIssue(models.Model):
     )
 
     def action_retry(self):
-        """Import the stored Amazon documents again (after the cause was fixed)."""
+        """Import the stored Amazon documents again (after the cause was fixed).
+
+        The import runs with its own rights, as the scheduled job does: a salesperson who
+        may retry an issue need not be an accountant for the FBA invoice and payment. What
+        changes the company's configuration (a new pricelist) still needs the person's own
+        rights (see _Lookups._find_pricelist)."""
+        self.check_access("write")
+        importer = (
+            self.env["amazon.order.importer"]
+            .sudo()
+            .with_context(amazon_requested_by=self.env.uid)
+        )
         for account, issues in (
             self.filtered(lambda i: i.state == "open").grouped("account_id").items()
         ):
             documents = [json.loads(payload) for payload in issues.sudo().mapped("payload")]
-            self.env["amazon.order.importer"]._import_orders(account, documents)
+            importer._import_orders(account.sudo(), documents)
         return True
 
     @api.model
@@ -90,6 +101,30 @@ class AmazonOrderIssue(models.Model):
                     {**values, "account_id": account.id, "amazon_order_ref": problem.order_ref}
                 )
         return self.sudo().create(to_create)
+
+    @api.model
+    def _follow(self, account, orders):
+        """Held orders follow Amazon: an open issue takes the newest document of its order
+        (what a retry imports), and an order Amazon cancelled closes its issue."""
+        by_ref = {order.order_id: order for order in orders}
+        if not by_ref:
+            return self
+        issues = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("state", "=", "open"),
+                ("amazon_order_ref", "in", list(by_ref)),
+            ]
+        )
+        for issue in issues:
+            order = by_ref[issue.amazon_order_ref]
+            if issue.amazon_last_update and order.last_updated < issue.amazon_last_update:
+                continue
+            values = {"amazon_last_update": order.last_updated, "payload": json.dumps(order.raw)}
+            if order.is_cancelled:
+                values["state"] = "cancelled"
+            issue.sudo().write(values)
+        return issues
 
     @api.model
     def _resolve(self, account, orders_by_ref):

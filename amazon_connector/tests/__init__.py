@@ -7,3 +7,4 @@ from . import test_shipment_confirmation
 from . import test_offer_export
 from . import test_order_money
 from . import test_settlement
+from . import test_import_defects

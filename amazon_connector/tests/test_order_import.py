@@ -1,11 +1,20 @@
 from datetime import datetime, timedelta, timezone
 from unittest import mock
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import tagged
 
 from ..amazon_sp import SHARED_RATE_LIMITER
-from .common import DE, SELLER, US, AmazonCase, import_emulator_module
+from .common import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    DE,
+    REFRESH_TOKEN,
+    SELLER,
+    US,
+    AmazonCase,
+    import_emulator_module,
+)
 
 ACCOUNT_LOGGER = "odoo.addons.amazon_connector.models.amazon_account"
 
@@ -85,7 +94,7 @@ class OrderImportCase(AmazonCase):
         self.order_count += 1
         prefix = "111" if marketplace == US else "302"
         order_id = values.pop("order_id", f"{prefix}-{self.order_count:07d}-0000001")
-        updated = self.clock() - timedelta(hours=1)
+        updated = values.pop("updated", self.clock() - timedelta(hours=1))
         order = self.make_order(
             order_id,
             marketplace,
@@ -182,7 +191,11 @@ class TestFbaImport(OrderImportCase):
         html, _kind = self.env["ir.actions.report"]._render_qweb_html(
             "stock.report_deliveryslip", picking.ids
         )
-        self.assertIn(order_id, html.decode())
+        # the addon's block, not the customer reference Odoo may print on its own
+        block = html.decode().split('name="div_amazon_order"', 1)
+        self.assertEqual(len(block), 2, "the delivery slip has no Amazon order block")
+        self.assertIn("Amazon Order", block[1][:400])
+        self.assertIn(order_id, block[1][:400])
 
     def test_shipping_gift_wrap_and_promotion_lines(self):
         order_id = self.add_order(
@@ -261,14 +274,28 @@ class TestFbmImport(OrderImportCase):
         invoice.action_post()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
-    def test_second_run_creates_nothing_and_reuses_addresses(self):
-        first = self.add_order("fbm")
-        second = self.add_order("fbm", items=[BOTTLE])
-        self.sync()
-        self.sync()
-        self.assertEqual(len(self.sales()), 2)
-        addresses = self.sales(first, second).partner_shipping_id
-        self.assertEqual(len(addresses), 1)
+    def test_rerun_fetches_the_same_orders_and_creates_nothing(self):
+        # changed 5 minutes ago: inside the first window, and again inside the second one
+        # (each window starts 10 minutes before the previous end)
+        changed = self.clock() + timedelta(minutes=10)
+        ids = [
+            self.add_order("fbm", items=[MUG if n % 2 else BOTTLE], updated=changed)
+            for n in range(130)
+        ]
+        self.clock.set(changed + timedelta(minutes=5))
+        self.sync(advance_minutes=0)
+        self.assertEqual(len(self.sales()), 130)
+        self.emulator.clear_requests()
+        self.sync(advance_minutes=5)
+        served = [
+            order["orderId"]
+            for request in self.emulator.requests_for("searchOrders")
+            for order in request.response_json["orders"]
+        ]
+        self.assertEqual(len(self.emulator.requests_for("searchOrders")), 2)  # two pages again
+        self.assertEqual(sorted(served), sorted(ids))
+        self.assertEqual(len(self.sales()), 130)
+        self.assertEqual(len(self.sales().partner_shipping_id), 1)
         self.assertEqual(
             self.env["res.partner"].search_count(
                 [("parent_id", "=", self.account.fbm_partner_id.id), ("type", "=", "delivery")]
@@ -462,8 +489,42 @@ class TestImportResilience(OrderImportCase):
         self.assertTrue(self.commit_progress.called)
 
     def test_concurrent_worker_skips_a_locked_account(self):
+        """Two real database connections on a committed account: while one worker holds the
+        account, the other skips it (no request to Amazon), and takes it once released."""
+        registry = self.env.registry
+        with registry.cursor() as cr:
+            account = api.Environment(cr, SUPERUSER_ID, {})["amazon.account"].create(
+                {
+                    "name": "Committed seller",
+                    "state": "connected",
+                    "seller_id": SELLER,
+                    "lwa_client_id": CLIENT_ID,
+                    "lwa_client_secret": CLIENT_SECRET,
+                    "refresh_token": REFRESH_TOKEN,
+                    "api_endpoint": self.emulator.url,
+                    "lwa_endpoint": self.emulator.lwa_url,
+                    "marketplace_ids": [fields.Command.set(self.account.marketplace_ids.ids)],
+                }
+            )
+            account_id = account.id
+            partner_ids = (account.fba_partner_id | account.fbm_partner_id).ids
+        self.addCleanup(self._drop_committed, account_id, partner_ids)
         self.add_order("fbm")
-        with mock.patch.object(type(self.account), "_lock_for_sync", return_value=False):
-            self.assertFalse(self.sync())
-        self.assertFalse(self.sales())
-        self.assertFalse(self.emulator.requests_for("searchOrders"))
+        with registry.cursor() as first, registry.cursor() as second:
+            # a broken lock would wait for the first worker: fail instead of hanging
+            second.execute("SET LOCAL lock_timeout = '2s'")
+            worker = api.Environment(first, SUPERUSER_ID, {})["amazon.account"].browse(account_id)
+            other = api.Environment(second, SUPERUSER_ID, {})["amazon.account"].browse(account_id)
+            self.assertTrue(worker._lock_for_sync())
+            self.assertFalse(other._sync_orders())
+            self.assertEqual(other.state, "connected")
+            self.assertFalse(self.emulator.requests_for("searchOrders"))
+            first.rollback()  # the first worker is done
+            self.assertTrue(other._lock_for_sync())
+            second.rollback()
+
+    def _drop_committed(self, account_id, partner_ids):
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["amazon.account"].browse(account_id).unlink()
+            env["res.partner"].browse(partner_ids).unlink()

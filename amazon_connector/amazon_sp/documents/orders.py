@@ -24,6 +24,9 @@ from .common import AmazonDocumentError, require
 
 DOCUMENT = "Order"
 PENDING_STATUSES = frozenset({"PENDING", "PENDING_AVAILABILITY"})
+SHIPPED = "SHIPPED"
+PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED"
+CANCELLED = "CANCELLED"
 FULFILLED_BY = {"AMAZON": "fba", "MERCHANT": "fbm"}
 ZERO = Decimal("0")
 AMOUNT_KINDS = ("ITEM", "SHIPPING", "GIFT_WRAP", "DISCOUNT", "TAX")
@@ -145,6 +148,19 @@ class AmazonOrder:
     @property
     def is_pending(self):
         return self.status in PENDING_STATUSES
+
+    @property
+    def is_cancelled(self):
+        return self.status == CANCELLED
+
+    @property
+    def is_shipped(self):
+        """Every unit left (for FBM orders: the seller already shipped it)."""
+        return self.status == SHIPPED
+
+    @property
+    def is_partially_shipped(self):
+        return self.status == PARTIALLY_SHIPPED
 
     @property
     def amounts(self):
