@@ -38,6 +38,7 @@ MODEL_FILES = {
     "feeds": "models/feeds-api-model/feeds_2021-06-30.json",
     "listingsItems": "models/listings-items-api-model/listingsItems_2021-08-01.json",
     "reports": "models/reports-api-model/reports_2021-06-30.json",
+    "financesV0": "models/finances-api-model/financesV0.json",
 }
 MODELS_MISSING_WARNING = (
     "amazon_emulator: Amazon API models not found (set AMAZON_MODELS_DIR); "
@@ -125,32 +126,63 @@ class _SchemaChecker:
         self.spec = spec
         self._validator_class = get_validator_type(spec)
 
-    def problems(self, schema: dict, value, where: str) -> list[str]:
+    def problems(self, schema: dict, value, where: str, name_undeclared: bool = False):
+        """One message per problem; with `name_undeclared`, one per undeclared property,
+        naming it by its path ("packageDetail.trackingNumbr")."""
         validator = self._validator_class(
             schema, format_checker=self.spec.format_checker, resolver=self.spec.resolver
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
-        return [f"{where}{_json_path(error.absolute_path)}: {error.message}" for error in errors]
+        messages = []
+        for error in errors:
+            if name_undeclared and _is_undeclared_property_error(error):
+                messages += [
+                    f"{where}: property {_dotted_path([*error.absolute_path, name])!r} "
+                    "is not defined by the model"
+                    for name in _undeclared_properties(error.schema, error.instance)
+                ]
+            else:
+                messages.append(f"{where}{_json_path(error.absolute_path)}: {error.message}")
+        return messages
+
+
+def _is_undeclared_property_error(error) -> bool:
+    return error.validator == "additionalProperties" and error.validator_value is False
+
+
+def _undeclared_properties(schema: dict, instance: dict) -> list[str]:
+    declared = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+    return [
+        name
+        for name in instance
+        if name not in declared and not any(re.search(pattern, name) for pattern in patterns)
+    ]
+
+
+def _dotted_path(parts: Iterable) -> str:
+    rendered = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
+    return rendered.lstrip(".")
 
 
 def _json_path(parts: Iterable) -> str:
-    rendered = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
-    return f" at {rendered.lstrip('.')}" if rendered else ""
+    rendered = _dotted_path(parts)
+    return f" at {rendered}" if rendered else ""
 
 
 class _LoadedModel:
-    """A model file as two bravado specs: as published, and a strict copy for responses."""
+    """A model file as two bravado specs: as published, and a strict copy (see `_strict_copy`)
+    that checks requests and responses."""
 
     def __init__(self, name: str, path: Path):
         spec_dict = json.loads(path.read_text(encoding="utf-8"))
         self.name = name
         self.spec = _build_spec(spec_dict, path)
         self.checker = _SchemaChecker(self.spec)
-        self.strict_checker = _SchemaChecker(
-            _build_spec(_strict_copy(spec_dict), path, validate_spec=False)
-        )
+        self.strict_spec = _build_spec(_strict_copy(spec_dict), path, validate_spec=False)
+        self.strict_checker = _SchemaChecker(self.strict_spec)
         self.operations = [
             ContractOperation(op["operationId"], method.upper(), template, name)
             for template, path_item in spec_dict["paths"].items()
@@ -161,14 +193,16 @@ class _LoadedModel:
     def operation_spec(self, operation: ContractOperation) -> dict:
         return self.spec.spec_dict["paths"][operation.path_template][operation.method.lower()]
 
-    def operation_params(self, operation: ContractOperation) -> list[dict]:
-        """Path-level parameters overridden by the operation's own, by (location, name)."""
-        path_item = self.spec.spec_dict["paths"][operation.path_template]
+    def request_params(self, operation: ContractOperation) -> list[dict]:
+        """The operation's parameters, from the strict copy (a body's inline object schemas
+        forbid undeclared properties too): path-level parameters overridden by the
+        operation's own, by (location, name)."""
+        path_item = self.strict_spec.spec_dict["paths"][operation.path_template]
         declared = [
             *path_item.get("parameters", []),
-            *self.operation_spec(operation).get("parameters", []),
+            *path_item[operation.method.lower()].get("parameters", []),
         ]
-        params = {(p["in"], p["name"]): p for p in map(self.spec.deref, declared)}
+        params = {(p["in"], p["name"]): p for p in map(self.strict_spec.deref, declared)}
         return list(params.values())
 
 
@@ -188,8 +222,12 @@ def _build_spec(spec_dict: dict, path: Path, validate_spec: bool = True) -> Spec
 def _strict_copy(spec_dict: dict) -> dict:
     """The model with undeclared properties forbidden and Decimal amounts checked.
 
-    The emulator must serve nothing Amazon does not define, so objects get
-    `additionalProperties: false` unless the model says otherwise.
+    The emulator must serve nothing Amazon does not define, and must refuse what Amazon would
+    not understand (a misspelled optional field is silently ignored by Amazon, and lost): so
+    every object schema that declares its properties gets `additionalProperties: false`,
+    unless the model declares `additionalProperties` itself (free-form objects such as
+    listings patch values, or report options, keep what the model says). The examples are
+    left as published.
     """
     strict = copy.deepcopy(spec_dict)
     _forbid_additional_properties(strict)
@@ -272,11 +310,13 @@ class ContractValidator:
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
     ) -> list[str]:
+        """Problems of a request, checked strictly: a query parameter, or a body property
+        (at any depth), that the model does not declare is a problem (see `_strict_copy`)."""
         operation = self.match(method, path)
         if operation is None:
             return [f"{method.upper()} {path}: no such operation in Amazon's models"]
         model = self._loaded()[operation.model]
-        params = model.operation_params(operation)
+        params = model.request_params(operation)
         sent = {
             "path": operation.path_params(path),
             "query": query,
@@ -289,9 +329,13 @@ class ContractValidator:
             for name in query
             if not any(p["in"] == "query" and p["name"] == name for p in params)
         ]
+        if body and not any(p["in"] == "body" for p in params):
+            problems.append(
+                f"{operation.operation_id} request: a body is sent, but the model defines none"
+            )
         for param in params:
             raw = _sent_value(param, sent)
-            problems += _param_problems(model.checker, operation, param, raw)
+            problems += _param_problems(model.strict_checker, operation, param, raw)
         return problems
 
     # Responses
@@ -371,7 +415,7 @@ def _body_problems(checker: _SchemaChecker, param: dict, raw: bytes, where: str)
         value = json.loads(raw)
     except ValueError:
         return [f"{where} is not valid JSON"]
-    return checker.problems(param.get("schema", {}), value, where)
+    return checker.problems(param.get("schema", {}), value, where, name_undeclared=True)
 
 
 def _cast_param(param: dict, raw: str):

@@ -65,12 +65,29 @@ class AmazonCase(TransactionCase):
 
     def setUp(self):
         super().setUp()
+        made_before = self.emulator.contract_violations
         self.emulator.reset()
         self.emulator.add_seller(SELLER, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, [US, DE])
         # Tokens and rate buckets are per process: start each test from a clean slate.
         SHARED_TOKEN_CACHE.clear()
         SHARED_RATE_LIMITER.reset()
         self.addCleanup(self.emulator.clear_faults)
+        # Every test ends with a clean contract: a test that provokes violations on purpose
+        # asserts them, then clears them (`emulator.clear_contract_violations()`).
+        self.addCleanup(self._assert_contract_clean_and_clear)
+        if made_before:
+            self.fail(_violations_text(made_before, "before this test (in setUpClass?)"))
 
     def assertContractClean(self):
         self.emulator.assert_contract_clean()
+
+    def _assert_contract_clean_and_clear(self):
+        violations = self.emulator.contract_violations
+        self.emulator.clear_contract_violations()
+        if violations:
+            self.fail(_violations_text(violations, "during this test"))
+
+
+def _violations_text(violations, when):
+    listing = "\n".join(f"- {violation}" for violation in violations)
+    return f"{len(violations)} SP-API contract violation(s) {when}:\n{listing}"

@@ -1,7 +1,10 @@
 """Contract checks against Amazon's models: requests, replies, and the models' absence."""
 
+import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import pytest
@@ -11,6 +14,7 @@ from emulator_support import (
     PARTICIPATIONS_PATH,
     SEARCH_PATH,
     SELLER,
+    US,
     SpApi,
     order_id,
     requires_models,
@@ -18,9 +22,17 @@ from emulator_support import (
 )
 
 from amazon_emulator import AmazonEmulator, ContractValidator, contract, find_models_dir
+from amazon_emulator.ratelimit import USAGE_PLANS
 
 SELLER_ID = SELLER["seller_id"]
 CREATED_AFTER = "2026-01-01T00:00:00Z"
+CONFIRM_PATH = f"/orders/v0/orders/{order_id(1)}/shipmentConfirmation"
+FEED_DOCUMENTS_PATH = "/feeds/2021-06-30/documents"
+FEEDS_PATH = "/feeds/2021-06-30/feeds"
+REPORTS_PATH = "/reports/2021-06-30/reports"
+LISTING_PATH = f"/listings/2021-08-01/items/{SELLER_ID}/SKU-1"
+RETURNS_REPORT = "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"
+JSON_TYPE = "application/json; charset=UTF-8"
 
 
 @requires_models
@@ -90,6 +102,294 @@ def test_replies_are_checked_strictly(emulator, api):
     violations = "\n".join(emulator.contract_violations)
     assert "'giftMessage' was unexpected" in violations
     assert "proceeds.grandTotal.amount: '23,30' does not match" in violations
+
+
+def shipment_confirmation(emulator, *, item_fields=None, **package_fields) -> dict:
+    item_id = emulator.get_stored_order(SELLER_ID, order_id(1))["orderItems"][0]["orderItemId"]
+    package = {
+        "packageReferenceId": "1",
+        "carrierCode": "UPS",
+        "shippingMethod": "UPS Ground",
+        "trackingNumber": "1Z999AA10123456784",
+        "shipDate": "2026-03-02T10:00:00Z",
+        "orderItems": [{"orderItemId": item_id, "quantity": 2, **(item_fields or {})}],
+    }
+    return {"marketplaceId": US, "packageDetail": {**package, **package_fields}}
+
+
+def feed_request(document_id: str, **fields) -> dict:
+    return {
+        "feedType": "JSON_LISTINGS_FEED",
+        "marketplaceIds": [US],
+        "inputFeedDocumentId": document_id,
+        **fields,
+    }
+
+
+def report_request(**fields) -> dict:
+    return {"reportType": RETURNS_REPORT, "marketplaceIds": [US], **fields}
+
+
+def renamed(body: dict, old: str, new: str) -> dict:
+    return {new if name == old else name: value for name, value in body.items()}
+
+
+def renamed_in_package(body: dict, old: str, new: str) -> dict:
+    return {**body, "packageDetail": renamed(body["packageDetail"], old, new)}
+
+
+def feed_document_id(api) -> str:
+    """A created feed document, with a JSON_LISTINGS_FEED uploaded to it."""
+    response = api.send("POST", FEED_DOCUMENTS_PATH, {"contentType": JSON_TYPE})
+    assert response.status_code == 201, response.text
+    document = response.json()
+    content = {"header": {"sellerId": SELLER_ID, "version": "2.0"}, "messages": []}
+    uploaded = api.http.put(
+        document["url"], content=json.dumps(content).encode(), headers={"Content-Type": JSON_TYPE}
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    return document["feedDocumentId"]
+
+
+class MisspelledBody(NamedTuple):
+    case: str
+    method: str
+    path: str
+    make_body: Callable  # (emulator, api) -> the request body
+    violation: str  # names the undeclared field
+
+
+MISSPELLED_BODIES = [
+    MisspelledBody(
+        "confirmShipment, packageDetail.trackingNumbr",
+        "POST",
+        CONFIRM_PATH,
+        lambda emulator, api: renamed_in_package(
+            shipment_confirmation(emulator), "trackingNumber", "trackingNumbr"
+        ),
+        "confirmShipment request: body parameter 'payload': "
+        "property 'packageDetail.trackingNumbr' is not defined by the model",
+    ),
+    MisspelledBody(
+        "confirmShipment, optional packageDetail.carrierNme",
+        "POST",
+        CONFIRM_PATH,
+        lambda emulator, api: shipment_confirmation(emulator, carrierNme="UPS"),
+        "confirmShipment request: body parameter 'payload': "
+        "property 'packageDetail.carrierNme' is not defined by the model",
+    ),
+    MisspelledBody(
+        "confirmShipment, optional item field",
+        "POST",
+        CONFIRM_PATH,
+        lambda emulator, api: shipment_confirmation(
+            emulator, item_fields={"transparencyCode": ["09876543211234567890"]}
+        ),
+        "confirmShipment request: body parameter 'payload': "
+        "property 'packageDetail.orderItems[0].transparencyCode' is not defined by the model",
+    ),
+    MisspelledBody(
+        "createFeed, marketplaceIDs",
+        "POST",
+        FEEDS_PATH,
+        lambda emulator, api: renamed(
+            feed_request(feed_document_id(api)), "marketplaceIds", "marketplaceIDs"
+        ),
+        "createFeed request: body parameter 'body': "
+        "property 'marketplaceIDs' is not defined by the model",
+    ),
+    MisspelledBody(
+        "createFeed, optional feedOption",
+        "POST",
+        FEEDS_PATH,
+        lambda emulator, api: feed_request(feed_document_id(api), feedOption={"a": "b"}),
+        "createFeed request: body parameter 'body': "
+        "property 'feedOption' is not defined by the model",
+    ),
+    MisspelledBody(
+        "createFeedDocument, extra top-level field",
+        "POST",
+        FEED_DOCUMENTS_PATH,
+        lambda emulator, api: {"contentType": JSON_TYPE, "marketplaceIds": [US]},
+        "createFeedDocument request: body parameter 'body': "
+        "property 'marketplaceIds' is not defined by the model",
+    ),
+    MisspelledBody(
+        "createReport, extra top-level field",
+        "POST",
+        REPORTS_PATH,
+        lambda emulator, api: report_request(dataStartTme="2026-03-01T00:00:00Z"),
+        "createReport request: body parameter 'body': "
+        "property 'dataStartTme' is not defined by the model",
+    ),
+    MisspelledBody(
+        "patchListingsItem, patch field",
+        "PATCH",
+        LISTING_PATH,
+        lambda emulator, api: {
+            "productType": "PRODUCT",
+            "patches": [{"op": "delete", "path": "/attributes/item_name", "values": []}],
+        },
+        "patchListingsItem request: body parameter 'body': "
+        "property 'patches[0].values' is not defined by the model",
+    ),
+]
+
+
+@requires_models
+@pytest.mark.contract_violations_expected
+@pytest.mark.parametrize("misspelled", MISSPELLED_BODIES, ids=lambda misspelled: misspelled.case)
+def test_undeclared_body_fields_get_400(emulator, api, misspelled):
+    emulator.add_order(SELLER_ID, sample_order(1))
+    body = misspelled.make_body(emulator, api)
+    query = {"marketplaceIds": US} if misspelled.method == "PATCH" else {}
+
+    response = api.send(misspelled.method, misspelled.path, body, **query)
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert {error["code"] for error in errors} == {"InvalidInput"}
+    assert misspelled.violation in [error["message"] for error in errors]
+    assert emulator.contract_violations == [error["message"] for error in errors]
+    assert emulator.feeds == [] and emulator.reports == []
+    assert emulator.shipments_for(SELLER_ID, order_id(1)) == []
+    assert emulator.listing(SELLER_ID, "SKU-1") is None
+
+
+@requires_models
+def test_bodies_as_the_models_declare_them_pass(emulator, api):
+    """Free-form parts stay free-form: report and feed options take any option name, a
+    listings patch value any attribute."""
+    emulator.add_order(SELLER_ID, sample_order(1))
+
+    confirmed = api.send("POST", CONFIRM_PATH, shipment_confirmation(emulator))
+    feed = api.send(
+        "POST",
+        FEEDS_PATH,
+        feed_request(feed_document_id(api), feedOptions={"anyOptionName": "any value"}),
+    )
+    report = api.send("POST", REPORTS_PATH, report_request(reportOptions={"anyOptionName": "true"}))
+    patched = api.send(
+        "PATCH",
+        LISTING_PATH,
+        {
+            "productType": "PRODUCT",
+            "patches": [
+                {
+                    "op": "replace",
+                    "path": "/attributes/fulfillment_availability",
+                    "value": [
+                        {"fulfillment_channel_code": "DEFAULT", "quantity": 4, "lead_time": 2}
+                    ],
+                }
+            ],
+        },
+        marketplaceIds=US,
+    )
+
+    assert confirmed.status_code == 204, confirmed.text
+    assert feed.status_code == 202, feed.text
+    assert report.status_code == 202, report.text
+    assert patched.status_code == 200, patched.text
+    assert emulator.contract_violations == []
+
+
+@requires_models
+@pytest.mark.contract_violations_expected
+def test_a_body_where_the_model_defines_none_gets_400(emulator, http, api):
+    response = http.request(
+        "GET",
+        PARTICIPATIONS_PATH,
+        content=b'{"marketplaceIds": ["ATVPDKIKX0DER"]}',
+        headers={"x-amz-access-token": api.token},
+    )
+
+    assert response.status_code == 400
+    violation = "getMarketplaceParticipations request: a body is sent, but the model defines none"
+    assert response.json()["errors"] == [{"code": "InvalidInput", "message": violation}]
+    assert emulator.contract_violations == [violation]
+
+
+def sandbox_requests():
+    """(operation id, status, (method, path, query, body)) of every static sandbox request in
+    the models, for the SP-API operations the emulator serves."""
+    if MODELS_DIR is None:
+        return []
+    validator = ContractValidator(MODELS_DIR)
+    requests = []
+    for operation_id in USAGE_PLANS:
+        operation = validator.operation(operation_id)
+        if operation is None:
+            continue  # test_the_models_hold_sandbox_requests_of_the_served_operations fails
+        model = json.loads((MODELS_DIR / contract.MODEL_FILES[operation.model]).read_text())
+        path_item = model["paths"][operation.path_template]
+        operation_spec = path_item[operation.method.lower()]
+        params = [*path_item.get("parameters", []), *operation_spec.get("parameters", [])]
+        for status, response in operation_spec["responses"].items():
+            for case in response.get("x-amzn-api-sandbox", {}).get("static", []):
+                request = sandbox_request(operation, params, case["request"]["parameters"])
+                requests.append((operation_id, status, request))
+    return requests
+
+
+def sandbox_request(operation, params: list[dict], given: dict):
+    """A sandbox case lists only the parameters it matches on (a body always as `body`): the
+    other required parameters take the model's `x-example`, or a placeholder in a path. A
+    required body the case does not give is left out."""
+    path, query, body = operation.path_template, {}, None
+    for param in params:
+        name = "body" if param["in"] == "body" else param["name"]
+        if "value" in given.get(name, {}):
+            value = given[name]["value"]
+        elif param["in"] == "path":
+            value = param.get("x-example", f"example-{name}")
+        elif param["in"] == "query" and param.get("required"):
+            value = param["x-example"]
+        else:
+            continue
+        if param["in"] == "path":
+            path = path.replace(f"{{{name}}}", str(value))
+        elif param["in"] == "query":
+            query[name] = [",".join(value) if isinstance(value, list) else str(value)]
+        elif param["in"] == "body":
+            body = json.dumps(value).encode()
+    return operation.method, path, query, body
+
+
+SANDBOX_REQUESTS = sandbox_requests()
+
+
+@requires_models
+def test_the_models_hold_sandbox_requests_of_the_served_operations():
+    validator = ContractValidator(MODELS_DIR)
+    operations = {operation_id for operation_id, _, _ in SANDBOX_REQUESTS}
+    with_bodies = {operation_id for operation_id, _, request in SANDBOX_REQUESTS if request[3]}
+
+    assert [op for op in USAGE_PLANS if validator.operation(op) is None] == []
+    assert {"confirmShipment", "createFeed", "patchListingsItem", "searchOrders"} <= operations
+    assert {"confirmShipment", "createFeed", "createFeedDocument", "createReport"} <= with_bodies
+
+
+@requires_models
+@pytest.mark.parametrize(
+    ("operation_id", "status", "request_parts"),
+    SANDBOX_REQUESTS,
+    ids=[
+        f"{operation_id}-{status}-{index}"
+        for index, (operation_id, status, _) in enumerate(SANDBOX_REQUESTS)
+    ],
+)
+def test_amazons_sandbox_requests_pass_the_strict_checks(operation_id, status, request_parts):
+    """The success cases are valid requests; the error cases are invalid only for what they
+    test (a bad date, a missing field), never for an undeclared field or parameter."""
+    method, path, query, body = request_parts
+
+    problems = ContractValidator(MODELS_DIR).validate_request(method, path, query, body=body)
+
+    body_left_out = f"{operation_id} request: body parameter 'body' is required"
+    if status.startswith("2"):
+        assert [problem for problem in problems if problem != body_left_out] == []
+    assert [problem for problem in problems if "is not defined by the model" in problem] == []
 
 
 @requires_models

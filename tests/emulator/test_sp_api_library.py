@@ -87,39 +87,76 @@ def test_library_confirms_shipments(emulator, library_kwargs):
     ]
 
 
-def test_library_submits_a_listings_feed(emulator, library_kwargs):
-    feeds = Feeds(**library_kwargs)
-    document = {
-        "header": {"sellerId": SELLER["seller_id"], "version": "2.0"},
-        "messages": [
-            {
-                "messageId": 1,
-                "sku": "SKU-1",
-                "operationType": "PATCH",
-                "productType": "PRODUCT",
-                "patches": [
-                    {
-                        "op": "replace",
-                        "path": "/attributes/fulfillment_availability",
-                        "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": 3}],
-                    }
-                ],
-            }
-        ],
-    }
+LISTINGS_FEED = {
+    "header": {"sellerId": SELLER["seller_id"], "version": "2.0"},
+    "messages": [
+        {
+            "messageId": 1,
+            "sku": "SKU-1",
+            "operationType": "PATCH",
+            "productType": "PRODUCT",
+            "patches": [
+                {
+                    "op": "replace",
+                    "path": "/attributes/fulfillment_availability",
+                    "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": 3}],
+                }
+            ],
+        }
+    ],
+}
+JSON_TYPE = "application/json; charset=UTF-8"
 
-    _, created = feeds.submit_feed(
-        "JSON_LISTINGS_FEED",
-        io.BytesIO(json.dumps(document).encode()),
-        content_type="application/json; charset=UTF-8",
-        marketplaceIds=[US],
+
+@requires_models
+@pytest.mark.contract_violations_expected
+def test_library_feed_submission_sends_undeclared_body_fields(emulator, library_kwargs):
+    """The library's create_feed_document (and create_feed) put their own `path` argument, and
+    any marketplace arguments, into the request body, which the model does not declare: the
+    connector's client sends these two requests itself."""
+    feeds = Feeds(**library_kwargs)
+
+    with pytest.raises(SellingApiBadRequestException, match="'path'"):
+        feeds.submit_feed(
+            "JSON_LISTINGS_FEED",
+            io.BytesIO(json.dumps(LISTINGS_FEED).encode()),
+            content_type=JSON_TYPE,
+            marketplaceIds=[US],
+        )
+
+    assert sorted(emulator.contract_violations) == [
+        f"createFeedDocument request: body parameter 'body': property {name!r} is not defined "
+        "by the model"
+        for name in ("MarketplaceIds", "marketplaceIds", "path")
+    ]
+    assert emulator.feeds == []
+
+
+def test_library_reads_a_processed_listings_feed(emulator, library_kwargs, api, http):
+    document = api.send("POST", "/feeds/2021-06-30/documents", {"contentType": JSON_TYPE}).json()
+    uploaded = http.put(
+        document["url"],
+        content=json.dumps(LISTINGS_FEED).encode(),
+        headers={"Content-Type": JSON_TYPE},
     )
-    feed_id = created.payload["feedId"]
+    created = api.send(
+        "POST",
+        "/feeds/2021-06-30/feeds",
+        {
+            "feedType": "JSON_LISTINGS_FEED",
+            "marketplaceIds": [US],
+            "inputFeedDocumentId": document["feedDocumentId"],
+        },
+    )
+    feeds = Feeds(**library_kwargs)
+
+    feed_id = created.json()["feedId"]
     statuses = [feeds.get_feed(feed_id).payload["processingStatus"] for _ in range(2)]
     report = json.loads(
         feeds.get_feed_result_document(feeds.get_feed(feed_id).payload["resultFeedDocumentId"])
     )
 
+    assert uploaded.status_code == 200
     assert statuses == ["IN_PROGRESS", "DONE"]
     assert report["summary"]["messagesAccepted"] == 1
     assert emulator.listing(SELLER["seller_id"], "SKU-1")["quantity"] == 3
