@@ -5,7 +5,8 @@ A feed goes IN_QUEUE -> IN_PROGRESS -> DONE (or FATAL) as its client polls `getF
 is checked against Amazon's JSON Schema for listings feeds (`schemas/feeds/` beside the
 models): an unusable document makes the feed FATAL, a bad message gets an ERROR issue, and the
 accepted messages change the listings. Every processed feed gets a processing report (result
-document) in Amazon's format.
+document) in Amazon's format. The XML order feeds (refunds, cancellations) are processed by
+`order_feeds.OrderFeedDesk`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .listings import (
     delete_update,
     patches_update,
 )
+from .order_feeds import ORDER_FEED_TYPES, XML_CONTENT_TYPE, OrderFeedDesk, failure_report
 
 _log = logging.getLogger("amazon_emulator")
 
@@ -125,8 +127,13 @@ class FeedDesk:
         schemas_dir: Callable[[], Path | None],
         report_problems: Callable[[list[str]], None],
         processing_polls: int = 1,
+        *,
+        order_feeds: OrderFeedDesk | None = None,
     ):
+        """`order_feeds` processes the XML order feeds (refunds, cancellations); without it
+        createFeed refuses them."""
         self._listings = listings
+        self._order_feeds = order_feeds
         self._clock = clock
         self._schemas_dir = schemas_dir
         self._report_problems = report_problems
@@ -178,10 +185,11 @@ class FeedDesk:
         unknown = [m for m in marketplace_ids if m not in set(seller_marketplaces)]
         if unknown:
             raise FeedInputError(f"Invalid marketplaceIds: {', '.join(unknown)}.")
-        if feed_type != JSON_LISTINGS_FEED:
+        processed = (JSON_LISTINGS_FEED, *(ORDER_FEED_TYPES if self._order_feeds else ()))
+        if feed_type not in processed:
             raise FeedInputError(
                 f"Feed type {feed_type} is not processed by the emulator, only "
-                f"{JSON_LISTINGS_FEED} (Amazon removed the XML and flat-file listings feeds "
+                f"{', '.join(processed)} (Amazon removed the XML and flat-file listings feeds "
                 "on 2025-07-31)."
             )
         with self._lock:
@@ -246,6 +254,9 @@ class FeedDesk:
     # Processing
 
     def _process(self, feed: Feed, now: datetime) -> None:
+        if feed.feed_type in ORDER_FEED_TYPES and self._order_feeds:
+            self._process_order_feed(feed, now)
+            return
         processor = _ListingsFeedProcessor(
             feed, self._listings, now, self._schema(FEED_SCHEMA_FILE)
         )
@@ -260,6 +271,26 @@ class FeedDesk:
         )
         self._documents[result.document_id] = result
         feed.status = "FATAL" if processor.fatal else "DONE"
+        feed.started = feed.started or now
+        feed.ended = now
+        feed.result_document_id = result.document_id
+
+    def _process_order_feed(self, feed: Feed, now: datetime) -> None:
+        try:
+            report, fatal = self._order_feeds.process(
+                feed_id=feed.feed_id,
+                seller_id=feed.seller_id,
+                feed_type=feed.feed_type,
+                content=feed.content,
+                content_type=self._documents[feed.input_document_id].content_type,
+                now=now,
+            )
+        except Exception:
+            _log.exception("amazon_emulator: failed processing feed %s", feed.feed_id)
+            report, fatal = failure_report(feed.seller_id, feed.feed_id), True
+        result = FeedDocument(_document_id(), feed.seller_id, XML_CONTENT_TYPE, report)
+        self._documents[result.document_id] = result
+        feed.status = "FATAL" if fatal else "DONE"
         feed.started = feed.started or now
         feed.ended = now
         feed.result_document_id = result.document_id

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 from .clock import format_timestamp
 from .faults import DOWNLOAD_OPERATION, LWA_OPERATION, UPLOAD_OPERATION
 from .feeds import FeedDesk, FeedInputError
+from .finances import FinanceDesk, FinancesInputError
 from .listings import ListingStore, patches_update
 from .marketplaces import get_marketplace
 from .orders import project_order
@@ -87,6 +88,12 @@ ROUTES = (
         re.compile(r"^/reports/2021-06-30/documents/(?P<reportDocumentId>[^/]+)$"),
         "getReportDocument",
     ),
+    Route("GET", re.compile(r"^/finances/v0/financialEvents$"), "listFinancialEvents"),
+    Route(
+        "GET",
+        re.compile(r"^/finances/v0/orders/(?P<orderId>[^/]+)/financialEvents$"),
+        "listFinancialEventsByOrderId",
+    ),
     Route("PUT", re.compile(rf"^{DOCUMENTS_PATH}/upload/(?P<documentId>[^/]+)$"), UPLOAD_OPERATION),
     Route(
         "GET", re.compile(rf"^{DOCUMENTS_PATH}/download/(?P<documentId>[^/]+)$"), DOWNLOAD_OPERATION
@@ -115,6 +122,7 @@ class Operations:
         feeds: FeedDesk,
         reports: ReportDesk,
         listings: ListingStore,
+        finances: FinanceDesk,
         base_url: Callable[[], str],
     ):
         self._store = store
@@ -122,6 +130,7 @@ class Operations:
         self._shipments = shipments
         self._feeds = feeds
         self._reports = reports
+        self._finances = finances
         self._listings = listings
         self._base_url = base_url
         self._url_key = secrets.token_bytes(32)
@@ -194,6 +203,8 @@ class Operations:
             "createReport": self.create_report,
             "getReport": self.get_report,
             "getReportDocument": self.get_report_document,
+            "listFinancialEvents": self.list_financial_events,
+            "listFinancialEventsByOrderId": self.list_financial_events_by_order_id,
         }
         return handlers[operation](seller, request, path_params)
 
@@ -370,6 +381,26 @@ class Operations:
             DOWNLOAD_OPERATION, document_id, content_encoding="gzip" if gzip_encoding else None
         )
         return json_reply(200, document.to_api(url))
+
+    # Finances v0
+
+    def list_financial_events(self, seller: SellerAccount, request: Request, _path_params):
+        try:
+            body = self._finances.list_events(seller, request.query)
+        except FinancesInputError as error:
+            return error_reply(400, "InvalidInput", error.message, error.details)
+        return json_reply(200, body)
+
+    def list_financial_events_by_order_id(
+        self, seller: SellerAccount, request: Request, path_params
+    ) -> Reply:
+        try:
+            body = self._finances.list_events_by_order(
+                seller, path_params["orderId"], request.query
+            )
+        except FinancesInputError as error:
+            return error_reply(400, "InvalidInput", error.message, error.details)
+        return json_reply(200, body)
 
     # Pre-signed document URLs (Amazon's S3: no access token, a signature that expires)
 

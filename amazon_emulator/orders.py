@@ -121,6 +121,28 @@ def apply_fulfillment_status(
             item["cancellation"] = _cancellation(cancelled_by, cancel_reason)
 
 
+def cancel_items(
+    order: dict, skus: Iterable[str], cancelled_by: str = "BUYER", reason: str | None = None
+) -> None:
+    """Amazon cancels these items (by seller SKU) of an order that goes on: their unshipped
+    units are no longer due; the order's status is unchanged."""
+    wanted = set(skus)
+    found = set()
+    for item in order.get("orderItems", []):
+        if item.get("product", {}).get("sellerSku") not in wanted:
+            continue
+        found.add(item["product"]["sellerSku"])
+        shipped = (item.get("fulfillment") or {}).get("quantityFulfilled", 0)
+        item["fulfillment"] = {
+            **(item.get("fulfillment") or {}),
+            "quantityFulfilled": shipped,
+            "quantityUnfulfilled": 0,
+        }
+        item["cancellation"] = _cancellation(cancelled_by, reason)
+    if wanted - found:
+        raise ValueError(f"no item with SKU {sorted(wanted - found)} in the order")
+
+
 def _item_fulfillment(current: Mapping | None, quantity: int, shipped: int, status: str) -> dict:
     remaining = 0 if status == "CANCELLED" else quantity - shipped
     return {**(current or {}), "quantityFulfilled": shipped, "quantityUnfulfilled": remaining}

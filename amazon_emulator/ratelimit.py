@@ -35,6 +35,8 @@ USAGE_PLANS = {
     "getReport": UsagePlan(2, 15),
     "getReportDocument": UsagePlan(0.0167, 15),
     "createReport": UsagePlan(0.0167, 15),
+    "listFinancialEvents": UsagePlan(0.5, 30),
+    "listFinancialEventsByOrderId": UsagePlan(0.5, 30),
 }
 
 

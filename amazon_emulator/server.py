@@ -34,12 +34,15 @@ from .clock import as_utc, format_timestamp, parse_timestamp, utc_now
 from .contract import find_models_dir, load_contract_validator
 from .faults import DOCUMENT_OPERATIONS, LWA_OPERATION, Fault, FaultQueue
 from .feeds import FeedDesk
+from .finances import FinanceDesk
 from .listings import ListingStore
 from .marketplaces import get_marketplace
 from .operations import LWA_PATH, Operations, route
-from .orders import apply_fulfillment_status, deep_merge
+from .order_feeds import OrderFeedDesk
+from .orders import apply_fulfillment_status, cancel_items, deep_merge
 from .ratelimit import USAGE_PLANS, RateLimiter, throttled_reply
 from .reports import ReportDesk, ReportGenerator
+from .returns import RETURNS_REPORT_TYPE, ReturnsDesk
 from .settlements import (
     SETTLEMENT_REPORT_TYPE,
     build_settlement,
@@ -99,14 +102,23 @@ class AmazonEmulator:
         self._store = EmulatorStore()
         self._listings = ListingStore()
         self._shipments = ShipmentDesk(self._store, self.now)
+        self._order_feeds = OrderFeedDesk(
+            self._store,
+            schemas_dir=lambda: find_models_dir(self._models_dir),
+            report_problems=self._add_violations if self._contract else lambda _problems: None,
+        )
         self._feeds = FeedDesk(
             self._listings,
             self.now,
             schemas_dir=lambda: find_models_dir(self._models_dir),
             report_problems=self._add_violations if self._contract else lambda _problems: None,
             processing_polls=feed_processing_polls,
+            order_feeds=self._order_feeds,
         )
         self._reports = ReportDesk(self.now, processing_polls=report_processing_polls)
+        self._returns = ReturnsDesk(self._store, self.now)
+        self._reports.set_generator(RETURNS_REPORT_TYPE, self._returns.report_document)
+        self._finances = FinanceDesk(self._store, self.now)
         self._operations = Operations(
             self._store,
             self.now,
@@ -114,6 +126,7 @@ class AmazonEmulator:
             feeds=self._feeds,
             reports=self._reports,
             listings=self._listings,
+            finances=self._finances,
             base_url=lambda: self.url,
         )
         self._faults = FaultQueue()
@@ -256,6 +269,17 @@ class AmazonEmulator:
 
         return self._store.change_order(seller_id, order_id, change)
 
+    def cancel_items(
+        self, seller_id: str, order_id: str, skus: Iterable[str], cancelled_by: str = "BUYER"
+    ) -> dict:
+        """Cancel some items of the order (the rest goes on) and bump `lastUpdatedTime`."""
+
+        def change(order: dict) -> None:
+            cancel_items(order, skus, cancelled_by)
+            self._touch(order)
+
+        return self._store.change_order(seller_id, order_id, change)
+
     def _touch(self, order: dict) -> None:
         order["lastUpdatedTime"] = format_timestamp(self.now())
 
@@ -333,6 +357,20 @@ class AmazonEmulator:
         (the parsed processing report, None until processed)."""
         return self._feeds.feeds()
 
+    # Order feeds (POST_PAYMENT_ADJUSTMENT_DATA, POST_ORDER_ACKNOWLEDGEMENT_DATA)
+
+    def seller_refunds(self, seller_id: str, order_id: str) -> list[dict]:
+        """The refunds order adjustment feeds made on the order, oldest first: {feed_id,
+        message_id, posted, items: [{order_item_id, merchant_adjustment_item_id,
+        adjustment_reason, quantity, currency, components: {Component Type: Decimal}}]}."""
+        return self._order_feeds.refunds(seller_id, order_id)
+
+    def reject_next_order_feed_message(self, order_id: str, message: str) -> None:
+        """Make Amazon refuse the next order feed message (adjustment or acknowledgement) of
+        `order_id`: an Error result with `message` in the processing report, nothing applied.
+        Each call refuses one more message."""
+        self._order_feeds.reject_next(order_id, message)
+
     # Reports
 
     def add_settlement(
@@ -345,6 +383,7 @@ class AmazonEmulator:
         deposit: datetime | str | None = None,
         order_ids: Iterable[str] | None = None,
         refunds: Mapping[str, object] | None = None,
+        refund_ids: Iterable[str] | None = None,
         other_fees: Mapping[str, object] | Iterable | None = None,
         unknown_orders: Iterable[Mapping] | None = None,
         compressed: bool = False,
@@ -356,6 +395,8 @@ class AmazonEmulator:
         `order_ids`, `refunds`, `other_fees` and `unknown_orders`). getReports lists it as a
         DONE GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2 created `created` (default now);
         `compressed` stores its document gzipped (compressionAlgorithm GZIP).
+        `refund_ids`: refunds recorded by `add_refund` (adjustment ids or refund ids), settled
+        with their adjustment id, posted date and amounts; a refund is settled once only.
 
         Returns {settlement_id, report_id, report_document_id, marketplace_id, currency,
         total_amount (Decimal), order_ids (settled), rows (data rows by column name), text}.
@@ -370,6 +411,7 @@ class AmazonEmulator:
         settlement_id = settlement_id or settlement_id_for(
             seller_id, marketplace.marketplace_id, start, end
         )
+        recorded_refunds = [self._finances.refund(seller_id, r) for r in refund_ids or ()]
         document = build_settlement(
             self._store.orders(seller_id),
             marketplace.marketplace_id,
@@ -379,9 +421,11 @@ class AmazonEmulator:
             deposit=_as_moment(deposit) if deposit else None,
             order_ids=order_ids,
             refunds=refunds,
+            recorded_refunds=recorded_refunds,
             other_fees=other_fees,
             unknown_orders=unknown_orders,
         )
+        self._finances.check_unsettled(r["adjustment_id"] for r in recorded_refunds)
         report = self._reports.add_report(
             seller_id,
             SETTLEMENT_REPORT_TYPE,
@@ -393,6 +437,7 @@ class AmazonEmulator:
             compressed=compressed,
             report_id=settlement_report_id(seller_id, settlement_id),
         )
+        self._finances.mark_settled(r["adjustment_id"] for r in recorded_refunds)
         return {
             "settlement_id": settlement_id,
             "report_id": report.report_id,
@@ -432,6 +477,104 @@ class AmazonEmulator:
         )
         return {"report_id": report.report_id, "report_document_id": report.document_id}
 
+    def add_fba_return(
+        self,
+        seller_id: str,
+        order_id: str,
+        sku: str,
+        *,
+        quantity: int = 1,
+        disposition: str = "SELLABLE",
+        reason: str = "UNWANTED_ITEM",
+        status: str = "Unit returned to inventory",
+        returned: datetime | str | None = None,
+        license_plate: str | None = None,
+        fulfillment_center: str = "PHX7",
+        customer_comments: str = "",
+    ) -> dict:
+        """A buyer sent `quantity` shipped units of the stored FBA order's SKU back to Amazon
+        at `returned` (default now); no license plate without `license_plate`. createReport of
+        GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA lists it when its data window holds that
+        moment (see `amazon_emulator.returns`). Returns the report row {column name: text};
+        raises ValueError for an order that is not FBA, lacks the SKU or shipped fewer units
+        than returned."""
+        return self._returns.add(
+            seller_id,
+            order_id,
+            sku,
+            quantity=quantity,
+            disposition=disposition,
+            reason=reason,
+            status=status,
+            returned=returned,
+            license_plate=license_plate,
+            fulfillment_center=fulfillment_center,
+            customer_comments=customer_comments,
+        )
+
+    def fba_returns(self, seller_id: str) -> list[dict]:
+        """The seller's FBA customer returns (report rows), in the order they were added."""
+        return self._returns.returns(seller_id)
+
+    # Finances (listFinancialEvents, listFinancialEventsByOrderId)
+
+    def add_refund(
+        self,
+        seller_id: str,
+        order_id: str,
+        *,
+        items: Iterable[Mapping] | Mapping[str, int] | None = None,
+        posted: datetime | str | None = None,
+        visible_from: datetime | str | None = None,
+        reason: str | None = None,
+        include_shipping: bool = True,
+        with_order_item_ids: bool = False,
+    ) -> dict:
+        """Amazon refunds shipped units of the stored order at `posted` (default now; a past
+        moment makes an event that appears late); the Finances API serves it from
+        `visible_from` (default now) as a ShipmentEvent of RefundEventList (see `finances`).
+
+        `items`: None refunds every shipped unit not refunded yet; else {sku: quantity} or
+        dicts {"sku" or "order_item_id", "quantity"?, "restocking_fee"?}. Amounts are the
+        items' proceeds in proportion to the units refunded, shipping (and its tax and
+        discount) only with `include_shipping`; tax Amazon collected is withheld back.
+        `with_order_item_ids` adds OrderItemId to the event's items (Amazon often leaves it
+        out of refunds). `reason` is kept here only (the model has no field for it).
+
+        Returns {refund_id (the key documents.refunds derives from the event), adjustment_id
+        (the settlement's), seller_id, order_id, marketplace_id, currency, posted,
+        visible_from, reason, fulfillment_channel, items: [{order_item_id,
+        order_adjustment_item_id, sku, quantity, charges: {ChargeType: Decimal},
+        promotions: [{promotion_id, target, amount}], taxes_withheld: {ChargeType: Decimal},
+        fees: {FeeType: Decimal}}] (signed as Amazon sends them), event (the ShipmentEvent)}.
+        Raises ValueError for what cannot be refunded."""
+        return self._finances.add_refund(
+            seller_id,
+            order_id,
+            items=items,
+            posted=posted,
+            visible_from=visible_from,
+            reason=reason,
+            include_shipping=include_shipping,
+            with_order_item_ids=with_order_item_ids,
+        )
+
+    def refunds(self, seller_id: str) -> list[dict]:
+        """The seller's refunds (as `add_refund` returns them), in the order they were added."""
+        return self._finances.refunds(seller_id)
+
+    @property
+    def financial_events_page_size(self) -> int | None:
+        """The most events a Finances page holds, whatever MaxResultsPerPage asks (None: as
+        asked), to make pagination happen with few events."""
+        return self._finances.page_size
+
+    @financial_events_page_size.setter
+    def financial_events_page_size(self, size: int | None) -> None:
+        if size is not None and size < 1:
+            raise ValueError("a page holds at least one event")
+        self._finances.page_size = size
+
     def set_report_generator(self, report_type: str, generator: ReportGenerator | None) -> None:
         """What createReport of `report_type` produces: `generator(request)` gets {sellerId,
         reportType, marketplaceIds, dataStartTime, dataEndTime (datetimes), reportOptions}
@@ -454,13 +597,16 @@ class AmazonEmulator:
         return self._reports.reports()
 
     def reset(self) -> None:
-        """Forget sellers, orders, tokens, shipments, listings, feeds, reports, faults,
-        recorded requests and violations (report generators stay)."""
+        """Forget sellers, orders, tokens, shipments, listings, feeds, reports, FBA returns,
+        refunds, faults, recorded requests and violations (report generators stay)."""
         self._store.reset()
         self._shipments.reset()
         self._listings.reset()
         self._feeds.reset()
+        self._order_feeds.reset()
         self._reports.reset()
+        self._returns.reset()
+        self._finances.reset()
         self._faults.clear()
         self._rate_limiter.reset()
         self.clear_requests()
@@ -589,7 +735,8 @@ class AmazonEmulator:
             request.method, request.path, request.query, request.headers, request.body
         )
         for problem in problems:
-            # Request problems quote only what the client sent in the URL: no personal data.
+            # Request problems quote what the client sent in the URL and body field names
+            # or values; no request the emulator serves carries buyer data.
             _log.warning("amazon_emulator: contract violation: %s", problem)
         self._add_violations(problems)
         return problems

@@ -15,6 +15,12 @@ and then one row per amount. What the emulator writes:
 - per refund (transaction-type `Refund`, with an adjustment-id): `ItemPrice` / `Principal`
   (negative), `ItemFees` / `Commission` (the commission given back, positive, in proportion)
   and `ItemFees` / `RefundCommission` (minus 20% of what was given back, at most 5.00);
+- per refund recorded for the Finances API (`AmazonEmulator.add_refund`, see `finances`), the
+  same refund with its adjustment id, posted date and amounts, item by item: `ItemPrice` rows
+  for what the buyer got back (Principal, Shipping, GiftWrap, Tax, ShippingTax, GiftWrapTax,
+  RestockingFee...), `Promotion` rows for the discounts taken back, `ItemWithheldTax` rows
+  (MarketplaceFacilitatorTax-Principal...) and `ItemFees` rows (Commission,
+  RefundCommission), signed as in the Finances API;
 - other transactions (transaction-type `ServiceFee` unless told otherwise, amount-type
   `other-transaction`), signed as given.
 
@@ -83,6 +89,18 @@ _ITEM_PRICE_ROWS = {
     "TAX": ("ItemPrice", "Tax"),
 }
 _OTHER_ITEM_PRICE = ("ItemPrice", "Other")
+# ChargeType of a refund recorded for the Finances API -> amount-description of its ItemPrice
+# row; other charge types are written as they are.
+_REFUND_CHARGE_DESCRIPTIONS = {
+    "Principal": "Principal",
+    "ShippingCharge": "Shipping",
+    "Giftwrap": "GiftWrap",
+    "CODItemCharge": "CODFee",
+    "Tax": "Tax",
+    "ShippingTax": "ShippingTax",
+    "GiftwrapTax": "GiftWrapTax",
+    "CODItemTaxCharge": "CODFeeTax",
+}
 # detailed subtype of a DISCOUNT -> amount-description of its Promotion row
 _PROMOTION_DESCRIPTIONS = {"ITEM": "Principal", "SHIPPING": "Shipping", "GIFT_WRAP": "GiftWrap"}
 _ZERO_DECIMAL_CURRENCIES = {"JPY"}
@@ -167,6 +185,7 @@ def build_settlement(
     deposit: datetime | None = None,
     order_ids: Iterable[str] | None = None,
     refunds: Mapping[str, object] | None = None,
+    recorded_refunds: Iterable[Mapping] | None = None,
     other_fees: Mapping[str, object] | Iterable | None = None,
     unknown_orders: Iterable[Mapping] | None = None,
 ) -> SettlementDocument:
@@ -175,7 +194,9 @@ def build_settlement(
     `orders`: the seller's stored Orders API 2026-01-01 orders. `order_ids`: the orders settled
     (default: every SHIPPED order of the marketplace); an order is settled for its items with
     shipped units. `refunds`: order id -> principal refunded (an amount, or
-    `{"amount", "posted"?}`), for stored or unknown orders. `other_fees`: description -> signed
+    `{"amount", "posted"?}`), for stored or unknown orders. `recorded_refunds`: refunds as
+    `FinanceDesk.add_refund` describes them, settled with their own adjustment id, posted
+    date and amounts. `other_fees`: description -> signed
     amount, or entries `(description, amount)` / `{"description", "amount",
     "transaction_type"?, "posted"?}`. `unknown_orders`: orders the seller's store does not hold,
     settled too: `{"order_id", "items": [make_order item specs] | the keys of one item (sku,
@@ -207,6 +228,12 @@ def build_settlement(
             settlement_id=settlement_id,
             end=end,
         )
+    for recorded in recorded_refunds or ():
+        if recorded["marketplace_id"] != marketplace.marketplace_id:
+            raise ValueError(
+                f"refund {recorded['adjustment_id']} is not of marketplace {marketplace.name}"
+            )
+        rows += _recorded_refund_rows(recorded)
     rows += _other_transaction_rows(other_fees, end)
     currency = marketplace.currency
     rows = [replace(row, amount=_quantize(row.amount, currency)) for row in rows]
@@ -459,6 +486,39 @@ def _refund_rows(
             item_row("ItemFees", "Commission", given_back),
             item_row("ItemFees", "RefundCommission", -refund_commission),
         ]
+    return rows
+
+
+def _recorded_refund_rows(refund: Mapping) -> list[_Row]:
+    """The settlement rows of a refund the Finances API serves, amounts signed alike."""
+    rows = []
+    for item in refund["items"]:
+        item_row = functools.partial(
+            _Row,
+            transaction_type="Refund",
+            posted=as_utc(refund["posted"]),
+            order_id=refund["order_id"],
+            adjustment_id=refund["adjustment_id"],
+            fulfillment_id=refund["fulfillment_channel"],
+            order_item_code=item["order_item_id"],
+            sku=item["sku"],
+        )
+        for charge_type, amount in item["charges"].items():
+            description = _REFUND_CHARGE_DESCRIPTIONS.get(charge_type, charge_type)
+            rows.append(item_row("ItemPrice", description, amount))
+        for promotion in item["promotions"]:
+            rows.append(
+                item_row(
+                    "Promotion",
+                    promotion["target"],
+                    promotion["amount"],
+                    promotion_id=promotion["promotion_id"],
+                )
+            )
+        for charge_type, amount in item["taxes_withheld"].items():
+            rows.append(item_row("ItemWithheldTax", charge_type, amount))
+        for fee_type, amount in item["fees"].items():
+            rows.append(item_row("ItemFees", fee_type, amount))
     return rows
 
 

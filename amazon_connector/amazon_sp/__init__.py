@@ -3,7 +3,13 @@
 Plain Python with no ORM: importable and testable without Odoo.
 """
 
-from .client import REGION_ENDPOINTS, AccountCredentials, AmazonClient, amazon_timestamp
+from .client import (
+    REGION_ENDPOINTS,
+    AccountCredentials,
+    AmazonClient,
+    amazon_timestamp,
+    financial_events_window,
+)
 from .errors import (
     AmazonAuthError,
     AmazonError,
@@ -15,6 +21,7 @@ from .errors import (
     AmazonTransportError,
     EgressBlockedError,
 )
+from .log_masking import mask_loggers
 from .pagination import Page, iter_pages
 from .rate_limit import SHARED_RATE_LIMITER, RateLimiter
 from .tokens import SHARED_TOKEN_CACHE, TokenCache
@@ -38,5 +45,10 @@ __all__ = [
     "RateLimiter",
     "TokenCache",
     "amazon_timestamp",
+    "financial_events_window",
     "iter_pages",
 ]
+
+# Neither this package's records nor those of the library under the client (which logs
+# request headers and Amazon's answers at DEBUG) may carry buyer data or secrets.
+mask_loggers(__name__, "sp_api")

@@ -17,10 +17,10 @@ import logging
 import time
 import zlib
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 
 import httpx
-from sp_api.api import FeedsV20210630, OrdersV0, OrdersV20260101, Reports, Sellers
+from sp_api.api import FeedsV20210630, FinancesV0, OrdersV0, OrdersV20260101, Reports, Sellers
 from sp_api.api.listings_items.listings_items_2021_08_01 import ListingsItemsV20210801
 from sp_api.auth import AccessTokenClient, AccessTokenResponse
 from sp_api.base.credential_provider import FromCodeCredentialProvider
@@ -63,6 +63,13 @@ ORDER_DATASETS = (
     "CANCELLATION",
     "TAX",
 )
+# Finances v0 listFinancialEvents: events may be posted up to 48 hours late; both dates must
+# be more than two minutes before the request (a minute more here, for clocks that differ);
+# dates more than 180 days apart give an empty answer.
+FINANCIAL_EVENTS_LATENESS = timedelta(hours=48)
+POSTED_BEFORE_MARGIN = timedelta(minutes=3)
+MAX_POSTED_RANGE = timedelta(days=180)
+MAX_FINANCIAL_EVENTS_PER_PAGE = 100
 
 # The operation being executed, so the shared transport can name it in errors and limits.
 _current_operation = contextvars.ContextVar("amazon_operation", default=None)
@@ -106,6 +113,31 @@ def amazon_timestamp(value):
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def financial_events_window(cursor, now=None, *, lateness=FINANCIAL_EVENTS_LATENESS):
+    """(posted_after, posted_before) of a job reading financial events incrementally.
+
+    `cursor` is the posted_before of the job's last complete run (None the first time: the
+    window then starts `lateness` back). posted_after is the cursor minus `lateness`, so
+    events Amazon posts late are still seen (the same event read twice is deduplicated by
+    its key downstream); posted_before is `now` minus POSTED_BEFORE_MARGIN, and at most 180
+    days after posted_after, so a job far behind catches up window after window. Once every
+    page is read, posted_before is the job's new cursor. Naive datetimes are taken as UTC;
+    the window is in aware UTC datetimes.
+    """
+    now = _aware_utc(now or datetime.now(timezone.utc))
+    before = now - POSTED_BEFORE_MARGIN
+    after = (_aware_utc(cursor) if cursor else before) - lateness
+    if after >= before:
+        after = before - lateness
+    return after, min(before, after + MAX_POSTED_RANGE)
+
+
+def _aware_utc(moment):
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def _csv(values):
@@ -453,6 +485,47 @@ class AmazonClient:
             first_token=first_token,
         )
 
+    def create_report(
+        self, report_type, marketplace_ids, *, data_start=None, data_end=None, report_options=None
+    ):
+        """Reports API createReport: ask Amazon to make a report; returns its report id, to
+        poll with `get_report` until DONE (or CANCELLED: no data, FATAL: failed).
+
+        `data_start` / `data_end` bound the data reported (Amazon's default: now), and must
+        not be in the future; `report_options` maps option names to strings. A single
+        marketplace id may be given as a string. Not retried on server errors: a retry could
+        make a second report.
+        """
+        marketplaces = [marketplace_ids] if isinstance(marketplace_ids, str) else marketplace_ids
+        marketplaces = list(marketplaces or ())
+        if not report_type or not marketplaces:
+            raise AmazonRequestError(
+                "createReport needs a report type and at least one marketplace id",
+                operation="createReport",
+            )
+        if report_options and not all(isinstance(v, str) for v in report_options.values()):
+            raise AmazonRequestError(
+                "createReport's report options are texts (such as 'true'), by option name",
+                operation="createReport",
+            )
+        body = {
+            "reportType": report_type,
+            "marketplaceIds": marketplaces,
+            "dataStartTime": amazon_timestamp(data_start),
+            "dataEndTime": amazon_timestamp(data_end),
+            "reportOptions": dict(report_options) if report_options else None,
+        }
+        body = {name: value for name, value in body.items() if value is not None}
+        created = self._call_path(
+            "createReport", Reports, "POST", "/reports/2021-06-30/reports", data=body
+        ).payload
+        report_id = created.get("reportId") if isinstance(created, dict) else None
+        if not report_id or not isinstance(report_id, str):
+            raise AmazonInvalidResponseError(
+                "createReport answered without a report id", operation="createReport"
+            )
+        return report_id
+
     def get_report(self, report_id):
         """Reports API getReport: the report's processing status and document id (dict)."""
         report = self._call_path(
@@ -471,6 +544,103 @@ class AmazonClient:
             Reports,
             f"/reports/2021-06-30/documents/{document_id}",
         )
+
+    def list_financial_events(
+        self, posted_after, posted_before=None, next_token=None, max_results=100
+    ):
+        """Finances v0 listFinancialEvents: one page of the financial events posted in
+        [posted_after, posted_before) (Amazon's default end: two minutes before the request).
+
+        Both dates must be more than two minutes in the past (see `financial_events_window`).
+        With `next_token`, the same dates and page size go along with it, as the model asks.
+        The Page's `items` holds one entry, the page's `FinancialEvents` object (event lists
+        by name, such as RefundEventList; `documents.parse_refund_events` reads it); `raw` is
+        the payload, with `NextToken`.
+        """
+        operation = "listFinancialEvents"
+        if not posted_after:
+            raise AmazonRequestError("listFinancialEvents needs posted_after", operation=operation)
+        if (
+            isinstance(posted_after, datetime)
+            and isinstance(posted_before, datetime)
+            and _aware_utc(posted_before) <= _aware_utc(posted_after)
+        ):
+            raise AmazonRequestError(
+                "listFinancialEvents: posted_before must be later than posted_after",
+                operation=operation,
+            )
+        params = {
+            "PostedAfter": amazon_timestamp(posted_after),
+            "PostedBefore": amazon_timestamp(posted_before),
+            "MaxResultsPerPage": self._financial_events_page_size(operation, max_results),
+            "NextToken": next_token,
+        }
+        params = {name: value for name, value in params.items() if value is not None}
+        response = self._call_path(
+            operation, FinancesV0, "GET", "/finances/v0/financialEvents", params=params
+        )
+        return self._financial_events_page(operation, response)
+
+    def iter_financial_event_pages(
+        self, posted_after, posted_before=None, first_token=None, max_results=100
+    ):
+        """Every page of a listFinancialEvents query, following next tokens."""
+        return iter_pages(
+            lambda token: self.list_financial_events(
+                posted_after, posted_before, next_token=token, max_results=max_results
+            ),
+            first_token=first_token,
+        )
+
+    def list_financial_events_by_order(self, order_id, next_token=None, max_results=100):
+        """Finances v0 listFinancialEventsByOrderId: one page of an order's financial events
+        (a Page as `list_financial_events` returns)."""
+        operation = "listFinancialEventsByOrderId"
+        if not order_id:
+            raise AmazonRequestError(f"{operation} needs an order id", operation=operation)
+        params = {"MaxResultsPerPage": self._financial_events_page_size(operation, max_results)}
+        if next_token:
+            params["NextToken"] = next_token
+        response = self._call_path(
+            operation,
+            FinancesV0,
+            "GET",
+            f"/finances/v0/orders/{order_id}/financialEvents",
+            params=params,
+        )
+        return self._financial_events_page(operation, response)
+
+    def iter_order_financial_event_pages(self, order_id, first_token=None, max_results=100):
+        """Every page of an order's financial events, following next tokens."""
+        return iter_pages(
+            lambda token: self.list_financial_events_by_order(
+                order_id, next_token=token, max_results=max_results
+            ),
+            first_token=first_token,
+        )
+
+    @staticmethod
+    def _financial_events_page_size(operation, max_results):
+        if (
+            isinstance(max_results, bool)
+            or not isinstance(max_results, int)
+            or not 1 <= max_results <= MAX_FINANCIAL_EVENTS_PER_PAGE
+        ):
+            raise AmazonRequestError(
+                f"{operation}: max_results is 1 to {MAX_FINANCIAL_EVENTS_PER_PAGE}",
+                operation=operation,
+            )
+        return max_results
+
+    @staticmethod
+    def _financial_events_page(operation, response):
+        payload = response.payload
+        events = payload.get("FinancialEvents", {}) if isinstance(payload, dict) else None
+        if not isinstance(events, dict):
+            raise AmazonInvalidResponseError(
+                f"{operation} answered without FinancialEvents", operation=operation
+            )
+        return Page(items=[events], next_token=response.next_token or None, raw=payload)
 
     def patch_listings_item(self, seller_id, sku, marketplace_ids, product_type, patches):
         """Listings Items patchListingsItem: the submission response (status, issues)."""
@@ -647,12 +817,14 @@ class AmazonClient:
         our session (createFeedDocument, getFeedDocument and getReportDocument downloads open
         HTTP clients of their own)."""
         api = self._api(api_class)
-        body = {**(data or {}), "method": method}
-        return self._run(
-            operation,
-            lambda: api._request(path, data=body, params=dict(params or {}), add_marketplace=False),
-            read=method == "GET",
-        )
+
+        def request():
+            # A new body each attempt: the library pops `method` out of the one it gets, and a
+            # retry (after a throttle) with the same dict would be sent as a GET.
+            body = {**(data or {}), "method": method}
+            return api._request(path, data=body, params=dict(params or {}), add_marketplace=False)
+
+        return self._run(operation, request, read=method == "GET")
 
     def _run(self, operation, request, read):
         """Run one operation under the rate limiter, with short bounded retries.
@@ -699,4 +871,5 @@ __all__ = [
     "AmazonClient",
     "AmazonError",
     "amazon_timestamp",
+    "financial_events_window",
 ]

@@ -30,6 +30,8 @@ DEFAULT_USAGE_PLANS = {
     "getReportDocument": (0.0167, 15),
     "patchListingsItem": (5.0, 5),
     "createRestrictedDataToken": (1.0, 10),
+    "listFinancialEvents": (0.5, 30),
+    "listFinancialEventsByOrderId": (0.5, 30),
 }
 FALLBACK_USAGE_PLAN = (1.0, 5)
 

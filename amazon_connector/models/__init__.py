@@ -12,9 +12,12 @@ from . import stock_picking
 from . import res_partner
 from . import amazon_order_issue
 from . import amazon_order_importer
+from . import amazon_buyer_data
 from . import product_template
 from . import amazon_account_marketplace
 from . import amazon_feed
 from . import amazon_offer_exporter
 from . import amazon_settlement
 from . import amazon_settlement_mapping
+from . import amazon_fba_return
+from . import amazon_return_importer

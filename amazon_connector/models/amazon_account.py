@@ -14,6 +14,7 @@ from ..amazon_sp import (
     AmazonThrottledError,
 )
 from ..amazon_sp.documents import AmazonDocumentError, parse_marketplace_participations
+from ..amazon_sp.log_masking import mask_text
 from .amazon_marketplace import AMAZON_REGIONS
 from .amazon_settlement_importer import default_mappings
 
@@ -32,7 +33,10 @@ SYNCED_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
 WINDOW_FILTER = "lastUpdatedBefore"
 SYNC_CRON = "amazon_connector.ir_cron_amazon_sync_orders"
 SETTLEMENT_CRON = "amazon_connector.ir_cron_amazon_import_settlements"
+RETURNS_CRON = "amazon_connector.ir_cron_amazon_import_fba_returns"
 EXPORT_CRON = "amazon_connector.ir_cron_amazon_export_offers"
+# Amazon's data protection policy: buyer data kept at most 30 days after delivery.
+MAX_BUYER_DATA_RETENTION_DAYS = 30
 CUSTOMER_MODES = [
     ("channel", "One customer per channel (FBA / FBM)"),
     ("buyer", "One customer per buyer (matched on the buyer's e-mail)"),
@@ -131,6 +135,13 @@ class AmazonAccount(models.Model):
         "person (cancelled after shipping, total differing from Amazon's).",
     )
     customer_mode = fields.Selection(CUSTOMER_MODES, required=True, default="channel")
+    buyer_data_retention_days = fields.Integer(
+        string="Keep Buyer Data (days)",
+        default=MAX_BUYER_DATA_RETENTION_DAYS,
+        help="Days after an order's delivery (or cancellation) its buyer's name, address, "
+        "phone and e-mail are kept; then they are anonymised. Amazon's data protection "
+        "policy allows 30 at most; 0: as soon as the order is delivered.",
+    )
     fba_register_payment = fields.Boolean(
         string="Register FBA Payments",
         default=True,
@@ -185,7 +196,19 @@ class AmazonAccount(models.Model):
         help="The ledger account of each of Amazon's amount descriptions (fees, "
         "reimbursements, reserves).",
     )
-    settlements_checked = fields.Datetime(string="Settlements Checked", readonly=True, copy=False)
+    fba_damaged_location_id = fields.Many2one(
+        "stock.location",
+        string="Damaged at Amazon",
+        check_company=True,
+        help="Where FBA units returned unsellable go (made under the FBA warehouse when "
+        "first needed).",
+    )
+    returns_synced_until = fields.Datetime(
+        string="FBA Returns Imported Until", readonly=True, copy=False
+    )
+    returns_window_end = fields.Datetime(readonly=True, copy=False)
+    returns_report_ref = fields.Char(readonly=True, copy=False)
+    settlements_checked = fields.Datetime(readonly=True, copy=False)
     shipping_product_id = fields.Many2one(
         "product.product",
         default=lambda self: self.env.ref(
@@ -288,6 +311,11 @@ class AmazonAccount(models.Model):
     order_count = fields.Integer(compute="_compute_order_count")
     offer_count = fields.Integer(compute="_compute_offer_count")
     settlement_count = fields.Integer(compute="_compute_settlement_count")
+
+    _buyer_data_retention_days_range = models.Constraint(
+        f"CHECK(buyer_data_retention_days BETWEEN 0 AND {MAX_BUYER_DATA_RETENTION_DAYS})",
+        "Amazon's data protection policy allows keeping buyer data 0 to 30 days after delivery.",
+    )
 
     def _count_per_account(self, model, account_field, domain=()):
         """{account: number of `model` records} for these accounts, in one query."""
@@ -568,8 +596,9 @@ class AmazonAccount(models.Model):
             try:
                 account._sync_orders()
             except Exception as error:  # kept on the account, shown to its administrator
-                _logger.warning("Amazon account %s: synchronisation failed: %s", account.id, error)
-                account._record_sync_error(error)
+                # Any text of an unexpected error may quote a document: masked before it is
+                # logged or shown.
+                account._record_sync_error(f"{error.__class__.__name__}: {mask_text(str(error))}")
             self.env["ir.cron"]._commit_progress(remaining=len(accounts) - done)
 
     # ------------------------------------------------------------------ order import
@@ -699,6 +728,18 @@ class AmazonAccount(models.Model):
         if payloads:
             self.env["amazon.order.importer"]._import_orders(self, payloads)
 
+    # ------------------------------------------------------------------ buyer data
+
+    @api.model
+    def _cron_anonymise_buyer_data(self):
+        """Daily: anonymise the buyer data each account kept past its retention (archived
+        and disconnected accounts too: their orders hold buyer data all the same)."""
+        accounts = self.sudo().search([("active", "in", (True, False))])
+        buyer_data = self.env["amazon.buyer.data"].sudo()
+        for account in accounts:
+            if not buyer_data.with_company(account.company_id)._anonymise(account).complete:
+                return  # out of time: the next run goes on
+
     # ------------------------------------------------------------------ settlements
 
     @api.model
@@ -734,6 +775,43 @@ class AmazonAccount(models.Model):
         return self._action_of_account(
             "amazon_connector.action_amazon_settlement", "account_id", with_default=False
         )
+
+    # ------------------------------------------------------------------ FBA returns
+
+    @api.model
+    def _cron_import_fba_returns(self):
+        """Hourly: ask for the FBA customer returns report, or read the one asked for."""
+        for account in self.search(
+            [("state", "=", "connected"), ("fba_warehouse_id", "!=", False)]
+        ):
+            account._import_fba_returns()
+
+    def _import_fba_returns(self):
+        self.ensure_one()
+        try:
+            self.env["amazon.return.importer"]._import_returns(self)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True, cron_xmlid=RETURNS_CRON)
+            return False
+        except AmazonError as error:
+            _logger.warning("Amazon account %s: FBA returns not imported: %s", self.id, error)
+            self.last_error = str(error)
+            return False
+        return True
+
+    def _fba_damaged_location(self):
+        """The location of unsellable FBA returns, made under the FBA warehouse once."""
+        self.ensure_one()
+        if not self.fba_damaged_location_id:
+            self.fba_damaged_location_id = self.env["stock.location"].create(
+                {
+                    "name": self.env._("Damaged at Amazon"),
+                    "usage": "internal",
+                    "location_id": self.fba_warehouse_id.view_location_id.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        return self.fba_damaged_location_id
 
     # ------------------------------------------------------------------ stock and prices
 

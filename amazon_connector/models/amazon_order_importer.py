@@ -10,6 +10,7 @@ import issue and the others are imported.
 import hashlib
 import json
 import logging
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -23,6 +24,7 @@ from ..amazon_sp.documents import (
     AmazonDocumentError,
     parse_order,
 )
+from ..amazon_sp.log_masking import mask_text, masking_personal_data
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ class ImportProblem:
     marketplace: object = None
     channel: str | None = None
     last_update: datetime | None = None
+    detail: str | None = None  # the full error, for administrators
 
 
 @dataclass
@@ -105,6 +108,7 @@ class AmazonOrderImporter(models.AbstractModel):
     # ------------------------------------------------------------------ entry point
 
     @api.model
+    @masking_personal_data  # the buyers' names and streets never reach the logs
     def _import_orders(self, account, documents):
         """Import Amazon `Order` documents (dicts) of `account`; returns an ImportResult.
 
@@ -201,6 +205,8 @@ class AmazonOrderImporter(models.AbstractModel):
         if order.is_cancelled and sale.state != "cancel":
             self._cancel(account, sale)
             result.cancelled += 1
+        elif any(item.cancelled for item in order.items):
+            self._follow_item_cancellations(account, sale, order)
         elif order.is_shipped and status_changed and sale.amazon_channel == "fbm":
             undelivered = sale.state in ("draft", "sent") or any(
                 picking.state not in ("done", "cancel")
@@ -217,6 +223,34 @@ class AmazonOrderImporter(models.AbstractModel):
                         sale.amazon_order_ref,
                     ),
                 )
+
+    def _follow_item_cancellations(self, account, sale, order):
+        """Amazon cancelled some items: a quotation's lines follow; an order already being
+        processed is left to a person (its delivery may be under way)."""
+        due = {item.order_item_id: item.quantity_due for item in order.items if item.cancelled}
+        lines = sale.order_line.filtered(
+            lambda line: (
+                line.amazon_order_item_id in due
+                and line.product_uom_qty != due[line.amazon_order_item_id]
+            )
+        )
+        if not lines:
+            return
+        if sale.state in ("draft", "sent"):
+            gone = lines.filtered(lambda line: not due[line.amazon_order_item_id])
+            for line in lines - gone:
+                line.product_uom_qty = due[line.amazon_order_item_id]
+            gone.unlink()
+            return
+        account._ask_a_person(
+            sale,
+            self.env._("Items cancelled on Amazon"),
+            self.env._(
+                "Amazon cancelled %(items)s of order %(ref)s: adjust its delivery and invoice.",
+                items=", ".join(lines.mapped("product_id.display_name")),
+                ref=sale.amazon_order_ref,
+            ),
+        )
 
     def _cancel(self, account, sale):
         """Cancel the Odoo order while nothing left the warehouse or was invoiced; otherwise
@@ -258,21 +292,21 @@ class AmazonOrderImporter(models.AbstractModel):
             except OrderHeld as held:
                 problems.append(self._problem(order, held.kind, held.reason))
             except Exception as error:  # confined to its order: an import issue
-                problems.append(self._problem(order, "other", self._describe_error(order, error)))
+                problems.append(self._problem(order, "other", *self._describe_error(order, error)))
         created = {}
         outcomes = self._in_batches(prepared, lambda batch: self._create_batch(account, batch))
         for items, outcome in outcomes:
             if isinstance(outcome, dict):
                 created.update(outcome)
             else:
-                problems.append(self._problem(items[0].order, "other", outcome))
+                problems.append(self._problem(items[0].order, "other", *outcome))
         return created
 
     def _in_batches(self, prepared, process):
         """Run `process` on all of `prepared` in one savepoint; if that fails, on each alone.
 
-        Returns [(items, {order id: sale})] for what worked, [([item], message)] for each
-        order that failed on its own.
+        Returns [(items, {order id: sale})] for what worked, [([item], (reason, detail))] for
+        each order that failed on its own.
         """
         if not prepared:
             return []
@@ -297,8 +331,13 @@ class AmazonOrderImporter(models.AbstractModel):
 
     @staticmethod
     def _describe_error(order, error):
-        _logger.warning("Amazon order %s not imported: %s", order.order_id, error)
-        return f"{error.__class__.__name__}: {error}"
+        """(reason, detail) of an order that failed: the reason, shown to every salesperson,
+        has its buyer data masked; the detail is the whole error, for administrators."""
+        _logger.warning(
+            "Amazon order %s not imported: %s: %s", order.order_id, error.__class__.__name__, error
+        )
+        reason = f"{error.__class__.__name__}: {mask_text(str(error))}"
+        return reason, "".join(traceback.format_exception(error))
 
     def _create_batch(self, account, batch):
         sales = self.env["sale.order"].create([item.values for item in batch])
@@ -413,16 +452,20 @@ class AmazonOrderImporter(models.AbstractModel):
                 *((charge.kind, charge.amount) for charge in item.charges),
             ):
                 added[kind, by_amazon] = added.get((kind, by_amazon), ZERO) + amount
-            if not item.quantity:
+            if not item.quantity_due:
                 continue  # cancelled item
             product = lookups.product(item.sku, order)
-            price = amounts.item / item.quantity if amounts.item else item.unit_price
+            price = (
+                amounts.item / item.quantity
+                if amounts.item and not item.cancelled
+                else item.unit_price
+            )
             taxes = lookups.taxes(product, order, fiscal_position, by_amazon)
             lines.append(
                 Command.create(
                     {
                         "product_id": product.id,
-                        "product_uom_qty": item.quantity,
+                        "product_uom_qty": item.quantity_due,
                         "price_unit": float(price),
                         "tax_ids": [Command.set(taxes.ids)],
                         "amazon_order_item_id": item.order_item_id,
@@ -523,7 +566,7 @@ class AmazonOrderImporter(models.AbstractModel):
         return invoices
 
     @staticmethod
-    def _problem(order, kind, reason):
+    def _problem(order, kind, reason, detail=None):
         return ImportProblem(
             order_ref=order.order_id,
             kind=kind,
@@ -532,6 +575,7 @@ class AmazonOrderImporter(models.AbstractModel):
             marketplace=order.marketplace_id,
             channel=order.channel,
             last_update=order.last_updated,
+            detail=detail,
         )
 
 
@@ -841,6 +885,7 @@ class _Lookups:
                     "email": email,
                     "company_id": self.company.id,
                     "customer_rank": 1,
+                    "amazon_buyer": True,
                 }
         for partner in self.env["res.partner"].create(list(new.values())):
             self._customers[partner.email.lower()] = partner

@@ -42,6 +42,8 @@ class AmazonOrderIssue(models.Model):
     sale_order_id = fields.Many2one("sale.order", readonly=True)
     # The Amazon document holds buyer data: administrators only, retried with sudo.
     payload = fields.Text(groups="amazon_connector.group_amazon_manager", readonly=True)
+    # The whole error (it may quote buyer data); `reason` only has it masked.
+    detail = fields.Text(groups="amazon_connector.group_amazon_manager", readonly=True)
 
     _account_order_uniq = models.UniqueIndex(
         "(account_id, amazon_order_ref)",
@@ -57,9 +59,7 @@ class AmazonOrderIssue(models.Model):
         rights (see _Lookups._find_pricelist)."""
         self.check_access("write")
         importer = (
-            self.env["amazon.order.importer"]
-            .sudo()
-            .with_context(amazon_requested_by=self.env.uid)
+            self.env["amazon.order.importer"].sudo().with_context(amazon_requested_by=self.env.uid)
         )
         for account, issues in (
             self.filtered(lambda i: i.state == "open").grouped("account_id").items()
@@ -90,6 +90,7 @@ class AmazonOrderIssue(models.Model):
                 "channel": problem.channel,
                 "amazon_last_update": problem.last_update,
                 "payload": json.dumps(problem.raw) if problem.raw is not None else False,
+                "detail": problem.detail or False,
                 "sale_order_id": False,
             }
             issue = existing.get(problem.order_ref)

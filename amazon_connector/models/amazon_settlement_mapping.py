@@ -20,9 +20,7 @@ class AmazonSettlementMapping(models.Model):
         help="Amazon's amount description, exactly as in the settlement report "
         "(Commission, FBAPerUnitFulfillmentFee, Storage Fee...).",
     )
-    ledger_account_id = fields.Many2one(
-        "account.account", string="Ledger Account", required=True, check_company=True
-    )
+    ledger_account_id = fields.Many2one("account.account", required=True, check_company=True)
 
     _account_description_uniq = models.Constraint(
         "UNIQUE(account_id, description)", "One account per Amazon description."

@@ -27,7 +27,6 @@ class SaleOrder(models.Model):
         readonly=True, copy=False, help="When Amazon last changed the order, as last imported."
     )
     amazon_total = fields.Monetary(
-        string="Amazon Total",
         readonly=True,
         copy=False,
         help="What Amazon owes the seller for the order before its fees: what the buyer paid, "
@@ -52,10 +51,22 @@ class SaleOrder(models.Model):
         "rounding tolerance (taxes, prices): check the fiscal setup of its products and "
         "marketplace before invoicing.",
     )
+    amazon_buyer_data_removal_date = fields.Datetime(
+        string="Buyer Data Removed",
+        readonly=True,
+        copy=False,
+        help="When the buyer's personal data of this order was anonymised, as Amazon's data "
+        "protection policy asks once the retention after delivery has passed.",
+    )
 
     _amazon_order_uniq = models.UniqueIndex(
         "(amazon_account_id, amazon_order_ref) WHERE amazon_order_ref IS NOT NULL",
         "This Amazon order is already imported for this Amazon account.",
+    )
+    # The daily anonymisation looks at the orders whose buyer data is still kept.
+    _amazon_buyer_data_kept_idx = models.Index(
+        "(amazon_account_id) WHERE amazon_account_id IS NOT NULL "
+        "AND amazon_buyer_data_removal_date IS NULL"
     )
 
     @api.depends("amazon_total", "amazon_collected_tax")

@@ -8,3 +8,5 @@ from . import test_offer_export
 from . import test_order_money
 from . import test_settlement
 from . import test_import_defects
+from . import test_fba_returns
+from . import test_buyer_data

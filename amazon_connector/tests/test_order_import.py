@@ -321,6 +321,24 @@ class TestFbmImport(OrderImportCase):
         sale = self.sales(order_id)
         self.assertEqual((sale.state, sale.amazon_status), ("cancel", "CANCELLED"))
 
+    def test_items_cancelled_on_amazon_leave_the_quotation(self):
+        order_id = self.add_order("fbm", items=[{**MUG, "quantity": 2}, BOTTLE])
+        self.sync()
+        self.assertEqual(len(self.sales(order_id).order_line), 2)
+        self.clock.advance(minutes=1)
+        self.emulator.cancel_items(SELLER, order_id, ["BOTTLE-1"])
+        self.sync()
+        sale = self.sales(order_id)
+        self.assertEqual((sale.state, sale.amazon_status), ("draft", "UNSHIPPED"))
+        self.assertEqual(sale.order_line.product_id, self.mug)
+        self.assertEqual(sale.order_line.product_uom_qty, 2)
+
+    def test_items_cancelled_before_the_import_are_not_sold(self):
+        order_id = self.add_order("fbm", items=[MUG, BOTTLE])
+        self.emulator.cancel_items(SELLER, order_id, ["MUG-1"])
+        self.sync()
+        self.assertEqual(self.sales(order_id).order_line.product_id, self.bottle)
+
     def test_cancelled_after_shipping_is_flagged_for_a_person(self):
         order_id = self.add_order("fba")
         self.sync()

@@ -21,6 +21,7 @@ REPORTS = "/reports/2021-06-30/reports"
 DOCUMENTS = "/reports/2021-06-30/documents"
 SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
 RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
+UNGENERATED = "GET_MERCHANT_LISTINGS_ALL_DATA"
 START = datetime(2026, 2, 16, tzinfo=timezone.utc)
 END = datetime(2026, 3, 1, 23, 59, 59, tzinfo=timezone.utc)
 SUMMARY_COLUMNS = (
@@ -352,10 +353,10 @@ def test_requested_reports_are_processed_as_they_are_polled(emulator, api):
 
 
 def test_requested_reports_without_data_are_cancelled(emulator, api):
+    """A report type the emulator has no generator for (the returns report has one)."""
     emulator.report_processing_polls = 0
-    report_id = api.send("POST", REPORTS, {"reportType": RETURNS, "marketplaceIds": [US]}).json()[
-        "reportId"
-    ]
+    body = {"reportType": UNGENERATED, "marketplaceIds": [US]}
+    report_id = api.send("POST", REPORTS, body).json()["reportId"]
 
     report = api.get(f"{REPORTS}/{report_id}").json()
 

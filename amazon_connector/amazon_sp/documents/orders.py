@@ -114,9 +114,19 @@ class OrderItem:
     quantity: int
     quantity_shipped: int
     unit_price: Decimal
+    quantity_unshipped: int
     amounts: Amounts
     charges: tuple = ()
     tax_collection_models: tuple = ()
+    cancelled: bool = False  # Amazon cancelled (some of) the units: see quantity_due
+
+    @property
+    def quantity_due(self):
+        """The units the buyer still gets: all of them, or once Amazon cancelled the item,
+        those shipped and still to ship."""
+        if not self.cancelled:
+            return self.quantity
+        return min(self.quantity, self.quantity_shipped + self.quantity_unshipped)
 
     @property
     def tax_collected_by_amazon(self):
@@ -326,7 +336,10 @@ def parse_order_item(item, currency, path):
         unit_price = amounts.item / quantity
     else:
         unit_price = ZERO
-    shipped = ((item.get("fulfillment") or {}).get("quantityFulfilled")) or 0
+    fulfillment = item.get("fulfillment") or {}
+    shipped = fulfillment.get("quantityFulfilled") or 0
+    unshipped = fulfillment.get("quantityUnfulfilled")
+    cancellation = (item.get("cancellation") or {}).get("cancellationExecution")
     return OrderItem(
         order_item_id=item_id,
         sku=sku,
@@ -335,9 +348,11 @@ def parse_order_item(item, currency, path):
         quantity=quantity,
         quantity_shipped=int(shipped),
         unit_price=unit_price,
+        quantity_unshipped=int(quantity - shipped if unshipped is None else unshipped),
         amounts=amounts,
         charges=charges,
         tax_collection_models=_tax_collection_models(item),
+        cancelled=bool(cancellation),
     )
 
 

@@ -17,19 +17,17 @@ item-related-fee-type columns) is no longer produced since 2026-03-25 and is ref
 Decompressing a gzipped report document is the client's job, not this module's.
 """
 
-import codecs
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from .common import AmazonDocumentError
+from .common import AmazonDocumentError, decode_text
 
 DOCUMENT = "settlement report"
 SETTLEMENT_REPORT_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
 V1_REMOVAL_DATE = "2026-03-25"
 ZERO = Decimal("0")
-GZIP_MAGIC = b"\x1f\x8b"
 
 # Columns, as Amazon names them in the header.
 SETTLEMENT_ID = "settlement-id"
@@ -412,7 +410,7 @@ def parse_settlement(content: bytes | str, *, encoding: str | None = None) -> Se
     Bytes are UTF-8 (with or without BOM), else Windows-1252 / Latin-1, unless `encoding`
     says otherwise. Raises AmazonDocumentError, with the row number, for what is malformed.
     """
-    text = _decode(content, encoding)
+    text = decode_text(content, document=DOCUMENT, encoding=encoding)
     rows = _rows(text)
     if not rows:
         raise AmazonDocumentError("empty file", document=DOCUMENT)
@@ -461,35 +459,6 @@ def parse_settlement(content: bytes | str, *, encoding: str | None = None) -> Se
             (line.marketplace_name for line in lines if line.marketplace_name), ""
         ),
     )
-
-
-def _decode(content, encoding):
-    if isinstance(content, str):
-        return content.removeprefix("\ufeff")
-    if not isinstance(content, bytes | bytearray | memoryview):
-        raise AmazonDocumentError(
-            f"expected bytes or text, not {type(content).__name__}", document=DOCUMENT
-        )
-    data = bytes(content)
-    if data.startswith(GZIP_MAGIC):
-        raise AmazonDocumentError(
-            "gzip-compressed: the client decompresses report documents before parsing",
-            document=DOCUMENT,
-        )
-    if encoding:
-        try:
-            return data.decode(encoding).removeprefix("\ufeff")
-        except (LookupError, UnicodeDecodeError) as error:
-            raise AmazonDocumentError(f"not {encoding}: {error}", document=DOCUMENT) from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16").removeprefix("\ufeff")
-    for fallback in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(fallback)
-        except UnicodeDecodeError:
-            continue
-    # Latin-1 decodes any byte (cp1252 leaves five undefined).
-    return data.decode("latin-1")
 
 
 def _rows(text):
