@@ -287,6 +287,9 @@ def test_amazon_menu_under_sales(rpc):
     assert names == {
         "Sales/Amazon/Orders",
         "Sales/Amazon/Import Issues",
+        "Sales/Amazon/Settlements",
+        "Sales/Amazon/Settlement Rows to Check",
+        "Sales/Amazon/FBA Returns",
         "Sales/Amazon/Offers",
         "Sales/Amazon/Accounts",
         "Sales/Amazon/Feeds",
