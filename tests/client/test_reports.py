@@ -194,7 +194,8 @@ def test_long_throttle_is_handed_back(make_client, emulator):
     with pytest.raises(AmazonThrottledError) as raised:
         make_client(max_wait=5).get_report_document(settlement["report_document_id"])
 
-    assert raised.value.retry_after == pytest.approx(1 / 0.0167)
+    # the bucket refills while the request runs: a second of slack
+    assert raised.value.retry_after == pytest.approx(1 / 0.0167, abs=1)
     assert len(emulator.requests_for("getReportDocument")) == 1
 
 
