@@ -592,14 +592,16 @@ class AmazonAccount(models.Model):
         """Scheduled synchronisation of every connected account; one account's failure is
         recorded on it and the next account still runs."""
         accounts = self.search([("state", "!=", "draft")])
+        unfinished = 0
         for done, account in enumerate(accounts, 1):
             try:
-                account._sync_orders()
+                if account._sync_orders() is None:
+                    unfinished += 1  # out of time with pages left: the next run goes on at once
             except Exception as error:  # kept on the account, shown to its administrator
                 # Any text of an unexpected error may quote a document: masked before it is
                 # logged or shown.
                 account._record_sync_error(f"{error.__class__.__name__}: {mask_text(str(error))}")
-            self.env["ir.cron"]._commit_progress(remaining=len(accounts) - done)
+            self.env["ir.cron"]._commit_progress(remaining=len(accounts) - done + unfinished)
 
     # ------------------------------------------------------------------ order import
 
@@ -610,6 +612,10 @@ class AmazonAccount(models.Model):
         when it starts and kept with the token of the next page after each committed page,
         so a run stopped anywhere (throttled, crashed, out of time) resumes where it was,
         and `orders_synced_until` only moves once the whole window is stored.
+
+        Returns True once the window is stored, None when the run stopped between pages
+        (out of time, or another worker took the account: the cron goes on at once), and
+        False when it stopped for any other reason (throttled, in error, refused window).
         """
         self.ensure_one()
         if not self._lock_for_sync():
@@ -667,8 +673,10 @@ class AmazonAccount(models.Model):
                             "orders_page_token": page.next_token,
                         }
                     )
-                    if not self._commit_page(len(page.items), more=bool(page.next_token)):
-                        return False
+                    if not page.next_token:
+                        break  # the window is complete: closed below, in the same commit
+                    if not self._commit_page(len(page.items)):
+                        return None  # stopped between pages: the window resumes there
             except AmazonRequestError as error:
                 if not token and WINDOW_FILTER in str(error):
                     # Amazon's clock finds the window too recent: not an account error.
@@ -694,10 +702,10 @@ class AmazonAccount(models.Model):
             {"orders_window_start": False, "orders_window_end": False, "orders_page_token": False}
         )
 
-    def _commit_page(self, processed, more=False):
+    def _commit_page(self, processed):
         """Commit the page (in a cron), then take the account's lock again; False: stop.
-        With more pages to come, a run out of time is rescheduled at once."""
-        remaining_time = self.env["ir.cron"]._commit_progress(processed, remaining=int(more))
+        More pages are to come, so a run out of time is rescheduled at once."""
+        remaining_time = self.env["ir.cron"]._commit_progress(processed, remaining=1)
         return bool(remaining_time) and self._lock_for_sync()
 
     def _lock_for_sync(self):
