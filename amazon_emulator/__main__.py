@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 import threading
 
+from .control import ControlServer, raise_usage_plan
 from .scenarios import SCENARIOS
 from .server import AmazonEmulator
 
@@ -28,13 +30,42 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=1,
         help="getFeed calls answered IN_PROGRESS before a feed is DONE (0: done at once)",
     )
+    parser.add_argument(
+        "--control-port",
+        type=int,
+        help="also serve the control operations (orders, faults) on this port; 0 picks one",
+    )
+    parser.add_argument(
+        "--usage-plan",
+        action="append",
+        default=[],
+        metavar="OPERATION=RATE",
+        help="serve a raised usage plan, e.g. searchOrders=5 (requests per second)",
+    )
     parser.add_argument("--log-level", default="INFO")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    try:
+        args.usage_plans = [_usage_plan(value) for value in args.usage_plan]
+    except ValueError as error:
+        parser.error(f"--usage-plan: {error}")
+    return args
+
+
+def _usage_plan(value: str) -> tuple[str, float]:
+    operation, separator, rate = value.partition("=")
+    if not separator:
+        raise ValueError(f"expected OPERATION=RATE, not {value!r}")
+    return operation, float(rate)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(message)s")
+    try:
+        for operation, rate in args.usage_plans:
+            raise_usage_plan(operation, rate)
+    except ValueError as error:
+        raise SystemExit(f"--usage-plan: {error}") from None
     emulator = AmazonEmulator(
         host=args.host,
         port=args.port,
@@ -49,12 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
-    with emulator:
+    with emulator, contextlib.ExitStack() as control:
         print(
             f"amazon_emulator: scenario {args.scenario!r} served at {emulator.url} "
             f"(token URL {emulator.lwa_url})",
             flush=True,
         )
+        if args.control_port is not None:
+            server = control.enter_context(ControlServer(emulator, args.host, args.control_port))
+            print(f"amazon_emulator: control operations at {server.url}", flush=True)
         stop.wait()
     return 0
 
