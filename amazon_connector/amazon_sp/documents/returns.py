@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from .common import AmazonDocumentError, decode_text
+from .flat_files import at_cell, check_required_columns, header_columns, row_record, tab_rows
 
 DOCUMENT = "FBA customer returns report"
 RETURNS_REPORT_TYPE = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
@@ -123,16 +124,24 @@ def parse_customer_returns(
     otherwise. Raises AmazonDocumentError, with the row number, for what is malformed.
     """
     text = decode_text(content, document=DOCUMENT, encoding=encoding)
-    rows = _rows(text)
+    rows = tab_rows(text)
     if not rows:
         raise AmazonDocumentError("empty file: no header row", document=DOCUMENT)
     header_row, header_cells = rows[0]
-    columns = _columns(header_cells, header_row)
+    columns = header_columns(
+        header_cells,
+        header_row,
+        document=DOCUMENT,
+        identifying=(RETURN_DATE, ORDER_ID),
+        shown=(RETURN_DATE, ORDER_ID, SKU),
+        what="customer returns flat file",
+    )
+    check_required_columns(columns, REQUIRED_COLUMNS, header_row, document=DOCUMENT)
     width = len(header_cells)
     returns = []
     seen_keys: dict[str, int] = {}
     for number, cells in rows[1:]:
-        line = _line(_record(cells, columns, width, number), number)
+        line = _line(row_record(cells, columns, width, number, document=DOCUMENT), number)
         if not line.license_plate_number:
             occurrence = seen_keys.get(line.return_key, 0) + 1
             seen_keys[line.return_key] = occurrence
@@ -155,55 +164,6 @@ def parse_return_date(text: str) -> datetime:
     return moment
 
 
-def _rows(text):
-    """(line number, cells) of the lines that hold anything; CRLF, LF and CR all end a line."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [
-        (number, [cell.strip() for cell in line.split("\t")])
-        for number, line in enumerate(lines, 1)
-        if line.strip()
-    ]
-
-
-def _columns(cells, row):
-    """{column name: index} from the header row, checking it names the required columns."""
-    names = [cell.lower() for cell in cells]
-    if not {RETURN_DATE, ORDER_ID} <= set(names):
-        raise AmazonDocumentError(
-            f"no header row: the first line does not name the columns ({RETURN_DATE}, "
-            f"{ORDER_ID}, {SKU}, ...); is this a tab-separated customer returns flat file?",
-            document=DOCUMENT,
-            path=f"row {row}",
-        )
-    columns = {}
-    for index, name in enumerate(names):
-        if name in columns:
-            raise AmazonDocumentError(
-                f"column {name} appears twice", document=DOCUMENT, path=f"row {row}"
-            )
-        if name:
-            columns[name] = index
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        raise AmazonDocumentError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            document=DOCUMENT,
-            path=f"row {row}",
-        )
-    return columns
-
-
-def _record(cells, columns, width, row):
-    """{column name: stripped cell}; a short row has empty cells at its end."""
-    if any(cells[width:]):
-        raise AmazonDocumentError(
-            f"{len(cells)} cells, the header has {width} columns",
-            document=DOCUMENT,
-            path=f"row {row}",
-        )
-    return {name: cells[index] if index < len(cells) else "" for name, index in columns.items()}
-
-
 def _line(record, row):
     for name in REQUIRED_COLUMNS:
         if not record[name]:
@@ -213,7 +173,7 @@ def _line(record, row):
     try:
         return_date = parse_return_date(record[RETURN_DATE])
     except AmazonDocumentError as error:
-        raise _at_cell(error, row, RETURN_DATE) from None
+        raise at_cell(error, row, RETURN_DATE, document=DOCUMENT) from None
     return CustomerReturn(
         return_date=return_date,
         quantity=_quantity(record[QUANTITY], row),
@@ -230,8 +190,3 @@ def _quantity(text, row):
             path=f"row {row}, column {QUANTITY}",
         )
     return int(text)
-
-
-def _at_cell(error, row, name):
-    message = str(error).removeprefix(f"{DOCUMENT}: ")
-    return AmazonDocumentError(message, document=DOCUMENT, path=f"row {row}, column {name}")

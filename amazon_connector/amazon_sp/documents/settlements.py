@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from .common import AmazonDocumentError, decode_text
+from .flat_files import at_cell, check_required_columns, header_columns, row_record, tab_rows
 
 DOCUMENT = "settlement report"
 SETTLEMENT_REPORT_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
@@ -411,13 +412,16 @@ def parse_settlement(content: bytes | str, *, encoding: str | None = None) -> Se
     says otherwise. Raises AmazonDocumentError, with the row number, for what is malformed.
     """
     text = decode_text(content, document=DOCUMENT, encoding=encoding)
-    rows = _rows(text)
+    rows = tab_rows(text)
     if not rows:
         raise AmazonDocumentError("empty file", document=DOCUMENT)
     header_row, header_cells = rows[0]
     columns = _columns(header_cells, header_row)
     width = len(header_cells)
-    records = [(number, _record(cells, columns, width, number)) for number, cells in rows[1:]]
+    records = [
+        (number, row_record(cells, columns, width, number, document=DOCUMENT))
+        for number, cells in rows[1:]
+    ]
     if not records:
         raise AmazonDocumentError("no summary row after the header", document=DOCUMENT)
     summary_row, summary = records[0]
@@ -461,34 +465,16 @@ def parse_settlement(content: bytes | str, *, encoding: str | None = None) -> Se
     )
 
 
-def _rows(text):
-    """(line number, cells) of the lines that hold anything; CRLF, LF and CR all end a line."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [
-        (number, [cell.strip() for cell in line.split("\t")])
-        for number, line in enumerate(lines, 1)
-        if line.strip()
-    ]
-
-
 def _columns(cells, row):
-    """{column name: index} from the header row, with the checks on which columns it has."""
-    names = [cell.lower() for cell in cells]
-    if SETTLEMENT_ID not in names:
-        raise AmazonDocumentError(
-            f"no header row: the first line does not name the columns ({SETTLEMENT_ID}, "
-            f"{TOTAL_AMOUNT}, ...); is this a tab-separated settlement flat file?",
-            document=DOCUMENT,
-            path=f"row {row}",
-        )
-    columns = {}
-    for index, name in enumerate(names):
-        if name in columns:
-            raise AmazonDocumentError(
-                f"column {name} appears twice", document=DOCUMENT, path=f"row {row}"
-            )
-        if name:
-            columns[name] = index
+    """{column name: index} from the header row; the V1 layout is named as such."""
+    columns = header_columns(
+        cells,
+        row,
+        document=DOCUMENT,
+        identifying=(SETTLEMENT_ID,),
+        shown=(SETTLEMENT_ID, TOTAL_AMOUNT),
+        what="settlement flat file",
+    )
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing and V1_COLUMNS & columns.keys():
         raise AmazonDocumentError(
@@ -498,24 +484,8 @@ def _columns(cells, row):
             document=DOCUMENT,
             path=f"row {row}",
         )
-    if missing:
-        raise AmazonDocumentError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            document=DOCUMENT,
-            path=f"row {row}",
-        )
+    check_required_columns(columns, REQUIRED_COLUMNS, row, document=DOCUMENT)
     return columns
-
-
-def _record(cells, columns, width, row):
-    """{column name: stripped cell}; a short row has empty cells at its end."""
-    if any(cells[width:]):
-        raise AmazonDocumentError(
-            f"{len(cells)} cells, the header has {width} columns",
-            document=DOCUMENT,
-            path=f"row {row}",
-        )
-    return {name: cells[index] if index < len(cells) else "" for name, index in columns.items()}
 
 
 def _decimal_comma(records, currency):
@@ -573,7 +543,7 @@ def _amount_cell(record, name, row, decimal_comma):
     try:
         return parse_amount(record[name], decimal_comma)
     except AmazonDocumentError as error:
-        raise _at_cell(error, row, name) from None
+        raise at_cell(error, row, name, document=DOCUMENT) from None
 
 
 def _date_cell(record, name, row, day_first):
@@ -583,12 +553,7 @@ def _date_cell(record, name, row, day_first):
     try:
         return parse_date(text, day_first)
     except AmazonDocumentError as error:
-        raise _at_cell(error, row, name) from None
-
-
-def _at_cell(error, row, name):
-    message = str(error).removeprefix(f"{DOCUMENT}: ")
-    return AmazonDocumentError(message, document=DOCUMENT, path=f"row {row}, column {name}")
+        raise at_cell(error, row, name, document=DOCUMENT) from None
 
 
 def _check_same_settlement(record, row, settlement_id, currency):
