@@ -23,6 +23,7 @@
         "views/amazon_order_issue_views.xml",
         "views/amazon_settlement_views.xml",
         "views/amazon_fba_return_views.xml",
+        "views/amazon_refund_views.xml",
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
         "views/amazon_feed_views.xml",

@@ -277,6 +277,53 @@ class FinanceDesk:
             self._refunds.append(refund)
             return refund.describe()
 
+    def add_seller_refund(
+        self, seller_id: str, order_id: str, items: Iterable[Mapping], posted: datetime
+    ) -> dict:
+        """Record the refund a seller asked for in an order adjustment feed Amazon applied:
+        `items` are the order feed desk's refunded items ({order_item_id, quantity,
+        components: {Component Type: amount}}, a charged RestockingFee negative). Amazon
+        posts it as a RefundEventList event like its own refunds; returns its description."""
+        with self._lock:
+            order = self._store.order(seller_id, order_id)
+            if order is None:
+                raise ValueError(f"seller {seller_id} has no order {order_id} to refund")
+            marketplace = get_marketplace(marketplace_id(order) or "")
+            currency = _order_currency(order) or marketplace.currency
+            adjustment_id = adjustment_id_for(seller_id, order_id, self._refund_count(order_id))
+            order_items = {item.get("orderItemId"): item for item in order.get("orderItems") or []}
+            refunded_items = [
+                _seller_refunded_item(
+                    order_items[item["order_item_id"]], item, currency, adjustment_id
+                )
+                for item in items
+            ]
+            posted_at = _whole_seconds(posted)
+            refund = RecordedRefund(
+                seller_id=seller_id,
+                order_id=order_id,
+                marketplace_id=marketplace.marketplace_id,
+                adjustment_id=adjustment_id,
+                currency=currency,
+                posted=posted_at,
+                visible_from=posted_at,
+                sequence=len(self._refunds) + 1,
+                reason=None,
+                fulfillment_channel="AFN" if fulfilled_by(order) == "AMAZON" else "MFN",
+                items=refunded_items,
+                event={
+                    "AmazonOrderId": order_id,
+                    "SellerOrderId": order_id,
+                    "MarketplaceName": marketplace.name,
+                    "PostedDate": format_timestamp(posted_at),
+                    "ShipmentItemAdjustmentList": [
+                        _event_item(refunded, currency, False) for refunded in refunded_items
+                    ],
+                },
+            )
+            self._refunds.append(refund)
+            return refund.describe()
+
     def _refund_count(self, order_id: str) -> int:
         return sum(1 for refund in self._refunds if refund.order_id == order_id)
 
@@ -481,6 +528,54 @@ def _refunded_item(
         },
         "promotions": [p for p in promotions if p["amount"]],
         "taxes_withheld": {kind: amount for kind, amount in taxes_withheld.items() if amount},
+        "fees": {"Commission": commission_back, "RefundCommission": -refund_commission},
+    }
+
+
+# Component Type of an order adjustment feed -> ChargeType of the refund event.
+_FEED_CHARGE_TYPES = {
+    "Principal": "Principal",
+    "Shipping": "ShippingCharge",
+    "Tax": "Tax",
+    "ShippingTax": "ShippingTax",
+    "GiftWrap": "Giftwrap",
+    "GiftWrapTax": "GiftwrapTax",
+    "Goodwill": "Goodwill",
+    "RestockingFee": RESTOCKING_FEE,
+}
+_FEED_TAX_WITHHELD = {
+    "Tax": "MarketplaceFacilitatorTax-Principal",
+    "ShippingTax": "MarketplaceFacilitatorTax-Shipping",
+    "GiftWrapTax": "MarketplaceFacilitatorTax-Giftwrap",
+}
+
+
+def _seller_refunded_item(
+    item: Mapping, adjusted: Mapping, currency: str, adjustment_id: str
+) -> dict:
+    """A refunded item of a seller's adjustment, in `_refunded_item`'s shape: what the
+    seller gave back is negative (Amazon's sign), a restocking fee charged positive."""
+    charges: dict[str, Decimal] = {}
+    taxes_withheld: dict[str, Decimal] = {}
+    for kind, amount in adjusted["components"].items():
+        charge_type = _FEED_CHARGE_TYPES.get(kind, kind)
+        charges[charge_type] = charges.get(charge_type, _ZERO) - amount
+        if kind in _FEED_TAX_WITHHELD and _tax_collected_by_amazon(item):
+            withheld = _FEED_TAX_WITHHELD[kind]
+            taxes_withheld[withheld] = taxes_withheld.get(withheld, _ZERO) + amount
+    principal = adjusted["components"].get("Principal", _ZERO)
+    commission_back = _round(principal * COMMISSION_RATE, currency)
+    refund_commission = min(
+        _round(commission_back * REFUND_COMMISSION_RATE, currency), REFUND_COMMISSION_CAP
+    )
+    return {
+        "order_item_id": item["orderItemId"],
+        "order_adjustment_item_id": order_adjustment_item_id(adjustment_id, item["orderItemId"]),
+        "sku": (item.get("product") or {}).get("sellerSku", ""),
+        "quantity": adjusted.get("quantity") or 1,
+        "charges": charges,
+        "promotions": [],
+        "taxes_withheld": taxes_withheld,
         "fees": {"Commission": commission_back, "RefundCommission": -refund_commission},
     }
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import xmltodict
 from lxml import etree
 
-from .clock import format_timestamp
+from .clock import format_timestamp, parse_timestamp
 from .orders import apply_fulfillment_status, cancel_items, fulfilled_by, fulfillment_status
 from .store import EmulatorStore
 
@@ -105,8 +105,12 @@ class OrderFeedDesk:
         store: EmulatorStore,
         schemas_dir: Callable[[], Path | None],
         report_problems: Callable[[list[str]], None],
+        on_refund: Callable[[str, str, list[dict], datetime], object] | None = None,
     ):
+        """`on_refund(seller_id, order_id, refunded items, now)` is told of each refund
+        applied (the Finances API then serves it, as Amazon does)."""
         self._store = store
+        self._on_refund = on_refund
         self._schemas_dir = schemas_dir
         self._report_problems = report_problems
         self._lock = threading.RLock()
@@ -177,6 +181,8 @@ class OrderFeedDesk:
 
     def _record_refund(self, seller_id: str, order_id: str, refund: dict) -> None:
         self._refunds.setdefault((seller_id, order_id), []).append(refund)
+        if self._on_refund is not None:
+            self._on_refund(seller_id, order_id, refund["items"], parse_timestamp(refund["posted"]))
 
 
 def envelope_schema(models_dir: Path | None) -> etree.XMLSchema | None:

@@ -102,10 +102,12 @@ class AmazonEmulator:
         self._store = EmulatorStore()
         self._listings = ListingStore()
         self._shipments = ShipmentDesk(self._store, self.now)
+        self._finances = FinanceDesk(self._store, self.now)
         self._order_feeds = OrderFeedDesk(
             self._store,
             schemas_dir=lambda: find_models_dir(self._models_dir),
             report_problems=self._add_violations if self._contract else lambda _problems: None,
+            on_refund=self._finances.add_seller_refund,
         )
         self._feeds = FeedDesk(
             self._listings,
@@ -118,7 +120,6 @@ class AmazonEmulator:
         self._reports = ReportDesk(self.now, processing_polls=report_processing_polls)
         self._returns = ReturnsDesk(self._store, self.now)
         self._reports.set_generator(RETURNS_REPORT_TYPE, self._returns.report_document)
-        self._finances = FinanceDesk(self._store, self.now)
         self._operations = Operations(
             self._store,
             self.now,

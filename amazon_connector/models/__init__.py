@@ -21,3 +21,6 @@ from . import amazon_settlement
 from . import amazon_settlement_mapping
 from . import amazon_fba_return
 from . import amazon_return_importer
+from . import amazon_refund
+from . import amazon_refund_importer
+from . import amazon_order_feed_exporter

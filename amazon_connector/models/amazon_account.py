@@ -35,6 +35,8 @@ SYNC_CRON = "amazon_connector.ir_cron_amazon_sync_orders"
 SETTLEMENT_CRON = "amazon_connector.ir_cron_amazon_import_settlements"
 RETURNS_CRON = "amazon_connector.ir_cron_amazon_import_fba_returns"
 EXPORT_CRON = "amazon_connector.ir_cron_amazon_export_offers"
+REFUNDS_CRON = "amazon_connector.ir_cron_amazon_import_refunds"
+ORDER_FEEDS_CRON = "amazon_connector.ir_cron_amazon_send_order_feeds"
 # Amazon's data protection policy: buyer data kept at most 30 days after delivery.
 MAX_BUYER_DATA_RETENTION_DAYS = 30
 CUSTOMER_MODES = [
@@ -209,6 +211,12 @@ class AmazonAccount(models.Model):
     returns_window_end = fields.Datetime(readonly=True, copy=False)
     returns_report_ref = fields.Char(readonly=True, copy=False)
     settlements_checked = fields.Datetime(readonly=True, copy=False)
+    refunds_synced_until = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="Amazon's refunds are read up to this moment; each run reads again the 48 hours "
+        "before it, as Amazon posts some refunds late.",
+    )
     shipping_product_id = fields.Many2one(
         "product.product",
         default=lambda self: self.env.ref(
@@ -730,7 +738,7 @@ class AmazonAccount(models.Model):
 
     def _retry_open_issues(self):
         issues = self.env["amazon.order.issue"].search(
-            [("account_id", "=", self.id), ("state", "=", "open")]
+            [("account_id", "=", self.id), ("state", "=", "open"), ("kind", "!=", "refund")]
         )
         payloads = [json.loads(p) for p in issues.sudo().mapped("payload") if p]
         if payloads:
@@ -820,6 +828,59 @@ class AmazonAccount(models.Model):
                 }
             )
         return self.fba_damaged_location_id
+
+    # ------------------------------------------------------------------ refunds
+
+    @api.model
+    def _cron_import_refunds(self):
+        """Hourly: Amazon's refunds as credit notes, account by account."""
+        accounts = self.search([("state", "=", "connected")])
+        for done, account in enumerate(accounts, 1):
+            unfinished = account._import_refunds() is None
+            self.env["ir.cron"]._commit_progress(remaining=len(accounts) - done + unfinished)
+
+    def _import_refunds(self):
+        """Returns True once the window is read, None when out of time, False on error."""
+        self.ensure_one()
+        try:
+            recorded = self.env["amazon.refund.importer"]._import_refunds(self)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True, cron_xmlid=REFUNDS_CRON)
+            return False
+        except AmazonError as error:
+            _logger.warning("Amazon account %s: refunds not imported: %s", self.id, error)
+            self.last_error = str(error)
+            return False
+        return None if recorded is None else True
+
+    def action_view_refunds(self):
+        return self._action_of_account(
+            "amazon_connector.action_amazon_refund", "account_id", with_default=False
+        )
+
+    @api.model
+    def _cron_send_order_feeds(self):
+        """Refunds and cancellations decided in Odoo, sent to Amazon; Amazon's answers."""
+        for account in self.search([("state", "=", "connected")]):
+            account._send_order_feeds()
+
+    def _send_order_feeds(self):
+        self.ensure_one()
+        if not self.seller_id:
+            self.last_error = self.env._(
+                "Set the account's seller ID to send refunds and cancellations."
+            )
+            return False
+        try:
+            self.env["amazon.order.feed.exporter"]._run(self)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True, cron_xmlid=ORDER_FEEDS_CRON)
+            return False
+        except AmazonError as error:
+            _logger.warning("Amazon account %s: order feeds not sent: %s", self.id, error)
+            self.last_error = str(error)
+            return False
+        return True
 
     # ------------------------------------------------------------------ stock and prices
 

@@ -185,7 +185,11 @@ class AmazonOfferExporter(models.AbstractModel):
     def _check_feeds(self, account):
         """Read the processing reports of the account's feeds Amazon has finished."""
         feeds = self.env["amazon.feed"].search(
-            [("account_id", "=", account.id), ("state", "=", "submitted")]
+            [
+                ("account_id", "=", account.id),
+                ("state", "=", "submitted"),
+                ("feed_type", "=", FEED_TYPE),
+            ]
         )
         if not feeds:
             return

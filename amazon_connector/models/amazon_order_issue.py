@@ -9,8 +9,11 @@ ISSUE_KINDS = [
     ("product", "Unknown SKU"),
     ("address", "Invalid address"),
     ("configuration", "Account configuration"),
+    ("refund", "Amazon refund"),
     ("other", "Other"),
 ]
+# The issues of orders' imports (not of their refunds).
+ORDER_ISSUES = [("kind", "!=", "refund")]
 
 
 class AmazonOrderIssue(models.Model):
@@ -45,9 +48,11 @@ class AmazonOrderIssue(models.Model):
     # The whole error (it may quote buyer data); `reason` only has it masked.
     detail = fields.Text(groups="amazon_connector.group_amazon_manager", readonly=True)
 
+    # One issue of the order's import, and one of its refunds (the order may be imported
+    # while Amazon's refund of it cannot be booked).
     _account_order_uniq = models.UniqueIndex(
-        "(account_id, amazon_order_ref)",
-        "An Amazon order has one import issue per account.",
+        "(account_id, amazon_order_ref, (kind = 'refund'))",
+        "An Amazon order has one import issue and one refund issue per account.",
     )
 
     def action_retry(self):
@@ -58,11 +63,20 @@ class AmazonOrderIssue(models.Model):
         changes the company's configuration (a new pricelist) still needs the person's own
         rights (see _Lookups._find_pricelist)."""
         self.check_access("write")
+        refunds = self.filtered(lambda issue: issue.kind == "refund")
+        if refunds:
+            self.env["amazon.refund"].sudo().search(
+                [
+                    ("account_id", "in", refunds.account_id.ids),
+                    ("order_ref", "in", refunds.mapped("amazon_order_ref")),
+                    ("state", "=", "issue"),
+                ]
+            ).action_retry()
         importer = (
             self.env["amazon.order.importer"].sudo().with_context(amazon_requested_by=self.env.uid)
         )
         for account, issues in (
-            self.filtered(lambda i: i.state == "open").grouped("account_id").items()
+            (self - refunds).filtered(lambda i: i.state == "open").grouped("account_id").items()
         ):
             documents = [json.loads(payload) for payload in issues.sudo().mapped("payload")]
             importer._import_orders(account.sudo(), documents)
@@ -77,7 +91,7 @@ class AmazonOrderIssue(models.Model):
         existing = {
             issue.amazon_order_ref: issue
             for issue in self.search(
-                [("account_id", "=", account.id), ("amazon_order_ref", "in", refs)]
+                [("account_id", "=", account.id), ("amazon_order_ref", "in", refs), *ORDER_ISSUES]
             )
         }
         to_create = []
@@ -115,6 +129,7 @@ class AmazonOrderIssue(models.Model):
                 ("account_id", "=", account.id),
                 ("state", "=", "open"),
                 ("amazon_order_ref", "in", list(by_ref)),
+                *ORDER_ISSUES,
             ]
         )
         for issue in issues:
@@ -135,6 +150,7 @@ class AmazonOrderIssue(models.Model):
                 ("account_id", "=", account.id),
                 ("state", "=", "open"),
                 ("amazon_order_ref", "in", list(orders_by_ref)),
+                *ORDER_ISSUES,
             ]
         )
         for issue in issues:
@@ -142,3 +158,42 @@ class AmazonOrderIssue(models.Model):
                 {"state": "resolved", "sale_order_id": orders_by_ref[issue.amazon_order_ref].id}
             )
         return issues
+
+    # ------------------------------------------------------------------ refunds
+
+    def _refund_issue(self, account, order_ref):
+        return self.search(
+            [
+                ("account_id", "=", account.id),
+                ("amazon_order_ref", "=", order_ref),
+                ("kind", "=", "refund"),
+            ]
+        )
+
+    @api.model
+    def _record_refund_problem(self, account, order_ref, reason, sale=None, payload=None):
+        """Open (or update) the refund issue of an order: why Amazon's refunds of it wait."""
+        issue = self._refund_issue(account, order_ref)
+        values = {
+            "reason": reason,
+            "state": "open",
+            "sale_order_id": sale.id if sale else False,
+            "channel": sale.amazon_channel if sale else False,
+        }
+        if payload is not None:
+            values["payload"] = json.dumps(payload)
+        if issue:
+            if issue.state == "open" and issue.reason == reason:
+                return issue
+            values["attempt_count"] = issue.attempt_count + 1
+            issue.sudo().write(values)
+            return issue
+        return self.sudo().create(
+            {**values, "account_id": account.id, "amazon_order_ref": order_ref, "kind": "refund"}
+        )
+
+    @api.model
+    def _resolve_refunds(self, account, order_ref, sale=None):
+        issue = self._refund_issue(account, order_ref).filtered(lambda i: i.state == "open")
+        issue.sudo().write({"state": "resolved", "sale_order_id": sale.id if sale else False})
+        return issue

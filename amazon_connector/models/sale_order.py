@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+from ..amazon_sp.documents import CANCEL_REASONS, CancelReason
+from .account_move import ORDER_FEEDS_CRON
+
 # Amazon's FulfillmentStatus values (Orders API 2026-01-01).
 AMAZON_ORDER_STATUSES = [
     ("PENDING_AVAILABILITY", "Pending availability"),
@@ -59,6 +62,30 @@ class SaleOrder(models.Model):
         "protection policy asks once the retention after delivery has passed.",
     )
 
+    amazon_cancel_reason = fields.Selection(
+        [(reason, reason) for reason in CANCEL_REASONS],
+        string="Amazon Cancel Reason",
+        copy=False,
+        help="The reason Amazon is given when this FBM order is cancelled in Odoo.",
+    )
+    amazon_cancel_state = fields.Selection(
+        [
+            ("to_send", "To send to Amazon"),
+            ("sent", "Sent to Amazon"),
+            ("accepted", "Cancelled on Amazon"),
+            ("rejected", "Rejected by Amazon"),
+        ],
+        string="Amazon Cancellation",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    amazon_cancel_error = fields.Text(string="Amazon's Answer", readonly=True, copy=False)
+    amazon_feed_id = fields.Many2one("amazon.feed", readonly=True, copy=False)
+    amazon_refund_ids = fields.One2many(
+        "amazon.refund", "sale_order_id", string="Amazon Refunds", readonly=True
+    )
+
     _amazon_order_uniq = models.UniqueIndex(
         "(amazon_account_id, amazon_order_ref) WHERE amazon_order_ref IS NOT NULL",
         "This Amazon order is already imported for this Amazon account.",
@@ -99,6 +126,35 @@ class SaleOrder(models.Model):
             values.pop("date_order", None)
         return values
 
+    def _action_cancel(self):
+        # An FBM order cancelled in Odoo before Amazon did: Amazon is told (the buyer is
+        # refunded, no late shipment is counted). Orders Amazon cancelled are not sent back.
+        to_tell = self.filtered(
+            lambda order: (
+                order.amazon_channel == "fbm"
+                and order.amazon_status not in ("CANCELLED", "SHIPPED")
+                and order.state != "cancel"
+            )
+        )
+        result = super()._action_cancel()
+        to_tell._amazon_send_cancellation()
+        return result
+
+    def _amazon_send_cancellation(self):
+        if not self:
+            return
+        for order in self.filtered(lambda order: not order.amazon_cancel_reason):
+            order.amazon_cancel_reason = CancelReason.GENERAL_ADJUSTMENT
+        self.write({"amazon_cancel_state": "to_send", "amazon_cancel_error": False})
+        self.env.ref(ORDER_FEEDS_CRON)._trigger()
+
+    def action_amazon_send_cancellation(self):
+        """Send again a cancellation Amazon rejected."""
+        self.filtered(
+            lambda order: order.state == "cancel" and order.amazon_cancel_state == "rejected"
+        )._amazon_send_cancellation()
+        return True
+
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
         if self.amazon_account_id:
@@ -116,3 +172,17 @@ class SaleOrderLine(models.Model):
     amazon_order_item_id = fields.Char(
         readonly=True, copy=False, help="Amazon's id of the order item this line sells."
     )
+
+    def _prepare_qty_invoiced(self):
+        # A refund Amazon made is money given back, not units to invoice again: its credit
+        # note is on the order, but the invoiced quantity stays (a return picking brings
+        # the units back without changing what was delivered).
+        quantities = super()._prepare_qty_invoiced()
+        for line in self:
+            for invoice_line in line._get_invoice_lines():
+                move = invoice_line.move_id
+                if move.amazon_refund_state == "amazon" and move.state != "cancel":
+                    quantities[line] += invoice_line.product_uom_id._compute_quantity(
+                        invoice_line.quantity, line.product_uom_id
+                    )
+        return quantities

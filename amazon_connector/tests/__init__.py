@@ -10,3 +10,4 @@ from . import test_settlement
 from . import test_import_defects
 from . import test_fba_returns
 from . import test_buyer_data
+from . import test_refunds

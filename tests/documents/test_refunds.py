@@ -17,6 +17,7 @@ from amazon_sp.documents import (
     Refund,
     RefundItem,
     parse_refund_events,
+    split_refund_events,
 )
 
 FINANCES_MODEL = "models/finances-api-model/financesV0.json"
@@ -476,3 +477,40 @@ def test_malformed_events_are_refused_clearly(payload, message):
 
     assert message in str(raised.value)
     assert str(raised.value).startswith("financial events: ")
+
+
+def test_each_event_is_read_alone_so_a_malformed_one_hides_no_other():
+    good = refund_event()
+    bad = refund_event(refunded_mug(QuantityShipped="two"), order_id="113-0000000-0000002")
+    claim = refund_event(order_id="113-0000000-0000003")
+    events = split_refund_events(
+        response(RefundEventList=[good, bad], GuaranteeClaimEventList=[claim])
+    )
+
+    assert [event.order_id for event in events] == [
+        ORDER,
+        "113-0000000-0000002",
+        "113-0000000-0000003",
+    ]
+    first, broken_one, third = events
+    assert first.error is None and first.refund == only_refund(response(RefundEventList=[good]))
+    assert broken_one.refund is None
+    assert "QuantityShipped should be a whole number" in str(broken_one.error)
+    assert third.refund.kind == GUARANTEE_CLAIM_KIND
+    # each event's document is what parse_refund_events reads again later
+    assert parse_refund_events(third.document) == (third.refund,)
+    assert broken_one.document == {"RefundEventList": [bad]}
+
+
+def test_split_events_name_no_order_when_amazon_gives_none():
+    event = refund_event()
+    del event["AmazonOrderId"]
+    (only,) = split_refund_events(response(RefundEventList=[event]))
+
+    assert only.order_id == ""
+    assert "missing AmazonOrderId" in str(only.error)
+
+
+def test_a_malformed_answer_is_refused_whole_by_the_splitter():
+    with pytest.raises(AmazonDocumentError, match="RefundEventList should be a list"):
+        split_refund_events(response(RefundEventList={"not": "a list"}))

@@ -25,6 +25,7 @@ from amazon_sp.documents import (
     OrderAdjustmentRequest,
     build_order_acknowledgement_feed,
     build_order_adjustment_feed,
+    parse_refund_events,
     parse_xml_processing_report,
 )
 
@@ -181,6 +182,36 @@ def test_a_refund_is_recorded_on_the_order(emulator, client, orders, api, http):
     assert emulator.seller_refunds(SELLER_ID, UNSHIPPED) == []
     document = api.get(f"/feeds/2021-06-30/documents/{feed['resultFeedDocumentId']}").json()
     assert http.get(document["url"]).headers["Content-Type"] == XML_FEED_CONTENT_TYPE
+
+
+def test_an_applied_refund_is_posted_as_a_refund_event(emulator, client, orders, clock):
+    """Amazon books the refund a seller asked for like its own: the Finances API lists it."""
+    mug, _cup = item_ids(emulator, SHIPPED)
+    request = adjustment(
+        SHIPPED,
+        mug,
+        principal=Decimal("12.00"),
+        shipping=Decimal("4.99"),
+        restocking_fee=Decimal("2.00"),
+        quantity=1,
+    )
+    assert refund(client, request).is_accepted(1)
+    refused = adjustment(UNSHIPPED, item_ids(emulator, UNSHIPPED)[0], principal=Decimal("99"))
+    refund(client, refused)  # more than the buyer paid: refused, nothing posted
+    clock.advance(minutes=10)
+
+    page = client.list_financial_events(NOW - timedelta(hours=1), NOW + timedelta(minutes=5))
+
+    (posted,) = parse_refund_events(page.items[0])
+    assert posted.order_id == SHIPPED
+    (item,) = posted.items
+    assert (item.sku, item.quantity) == ("MUG-1", 1)
+    assert (item.principal, item.shipping) == (Decimal("12.00"), Decimal("4.99"))
+    assert item.other == {"RestockingFee": Decimal("-2.00")}
+    assert posted.buyer_total == Decimal("14.99")
+    (described,) = emulator.refunds(SELLER_ID)
+    assert described["refund_id"] == posted.refund_id
+    assert emulator.assert_contract_clean() is None
 
 
 def test_refunds_amazon_refuses(emulator, client, orders):

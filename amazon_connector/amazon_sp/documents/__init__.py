@@ -50,8 +50,10 @@ from .refunds import (
     REFUND_EVENT_LISTS,
     REFUND_KIND,
     Refund,
+    RefundEvent,
     RefundItem,
     parse_refund_events,
+    split_refund_events,
 )
 from .returns import RETURNS_REPORT_TYPE, SELLABLE, CustomerReturn, parse_customer_returns
 from .sellers import MarketplaceParticipation, parse_marketplace_participations
@@ -115,6 +117,7 @@ __all__ = [
     "ProcessingReportStatus",
     "ProcessingResult",
     "Refund",
+    "RefundEvent",
     "RefundItem",
     "Settlement",
     "SettlementLine",
@@ -131,5 +134,6 @@ __all__ = [
     "parse_refund_events",
     "parse_settlement",
     "parse_xml_processing_report",
+    "split_refund_events",
     "submission_errors",
 ]

@@ -230,6 +230,39 @@ def parse_refund_events(payload):
     return tuple(refunds)
 
 
+@dataclass(frozen=True)
+class RefundEvent:
+    """One refund event of a page, read on its own: its `Refund`, or why it is unreadable.
+    `document` is a FinancialEvents object holding this event only (what
+    `parse_refund_events` reads again later), `order_id` Amazon's order id as given ("" when
+    missing)."""
+
+    document: dict
+    order_id: str
+    refund: Refund | None = None
+    error: AmazonDocumentError | None = None
+
+
+def split_refund_events(payload):
+    """Each refund event of a listFinancialEvents answer (as `parse_refund_events` takes
+    it), parsed alone, so that one malformed event does not hide the others of its page.
+    Raises AmazonDocumentError when the answer itself is malformed."""
+    events = _financial_events(payload)
+    found = []
+    for list_name, kind in REFUND_EVENT_LISTS.items():
+        for index, event in enumerate(_list(events, list_name, list_name)):
+            document = {list_name: [event]}
+            order_id = event.get("AmazonOrderId") if isinstance(event, dict) else None
+            order_id = order_id if isinstance(order_id, str) else ""
+            try:
+                refund = _refund(event, kind, f"{list_name}[{index}]")
+            except AmazonDocumentError as error:
+                found.append(RefundEvent(document, order_id, error=error))
+            else:
+                found.append(RefundEvent(document, order_id, refund=refund))
+    return tuple(found)
+
+
 def _financial_events(payload):
     if not isinstance(payload, dict):
         raise AmazonDocumentError("expected an object", document=DOCUMENT)
