@@ -6,6 +6,7 @@ file holds, as JSON):
     {"sellers": [{"seller_id", "client_id", "client_secret", "refresh_token",
                   "marketplace_ids", "store_name"?}, ...],
      "orders": {"<seller_id>": [<Orders API 2026-01-01 Order>, ...]},
+     "refunds": {"<seller_id>": [<AmazonEmulator.add_refund keyword arguments>, ...]},
      "settlements": {"<seller_id>": [<AmazonEmulator.add_settlement keyword arguments>, ...]}}
 """
 
@@ -93,7 +94,8 @@ _DEMO_ORDERS = [
 
 def demo_scenario(now: datetime) -> dict:
     """The demo seller with 12 orders of the last four days in the US and DE marketplaces,
-    and the settlement of its Amazon-fulfilled US orders (with a subscription fee).
+    Amazon's refund of one unit of the first, and the settlement of its Amazon-fulfilled US
+    orders (with a subscription fee).
 
     Order ids are the same on every run (`111-0000001-0000001`...); times follow `now`.
     """
@@ -129,9 +131,16 @@ def demo_scenario(now: datetime) -> dict:
         "other_fees": {"Subscription Fee": "-39.99"},
         "compressed": True,
     }
+    refund = {
+        "order_id": orders[0]["orderId"],
+        "items": {"DEMO-MUG-01": 1},
+        "posted": now - timedelta(hours=3),
+        "reason": "Buyer returned a mug",
+    }
     return {
         "sellers": [_demo_seller()],
         "orders": {DEMO_SELLER_ID: orders},
+        "refunds": {DEMO_SELLER_ID: [refund]},
         "settlements": {DEMO_SELLER_ID: [settlement]},
     }
 

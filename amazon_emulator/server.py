@@ -285,10 +285,11 @@ class AmazonEmulator:
         order["lastUpdatedTime"] = format_timestamp(self.now())
 
     def load_scenario(self, data: Mapping | str) -> None:
-        """Add sellers, orders and settlements: `{"sellers": [add_seller kwargs...], "orders":
-        {seller_id: [Order...]}, "settlements": {seller_id: [add_settlement kwargs...]}}` (in a
-        JSON file, times are ISO 8601 strings), or the name of a built-in scenario ("demo").
-        Settlements are made after the orders, from them."""
+        """Add sellers, orders, refunds and settlements: `{"sellers": [add_seller kwargs...],
+        "orders": {seller_id: [Order...]}, "refunds": {seller_id: [add_refund kwargs...]},
+        "settlements": {seller_id: [add_settlement kwargs...]}}` (in a JSON file, times are
+        ISO 8601 strings), or the name of a built-in scenario ("demo"). Refunds are made after
+        the orders, settlements after both, from them."""
         if isinstance(data, str):
             data = scenarios.build_scenario(data, self.now())
         for seller in data.get("sellers", []):
@@ -296,6 +297,9 @@ class AmazonEmulator:
         for seller_id, orders in data.get("orders", {}).items():
             for order in orders:
                 self.add_order(seller_id, order)
+        for seller_id, refunds in data.get("refunds", {}).items():
+            for refund in refunds:
+                self.add_refund(seller_id, **refund)
         for seller_id, settlements in data.get("settlements", {}).items():
             for settlement in settlements:
                 self.add_settlement(seller_id, **settlement)

@@ -101,6 +101,8 @@ if connected:
     env.cr.commit()
     account._export_offers()  # and the hourly stock and price publication
     env.cr.commit()
+    account._import_refunds()  # and the hourly refund import
+    env.cr.commit()
     account._import_settlements()  # and the daily settlement import
     env.cr.commit()
 orders = env["sale.order"].search([("amazon_account_id", "=", account.id)])
@@ -109,6 +111,7 @@ print(
     f"{', '.join(account.marketplace_ids.mapped('name')) or '-'}; "
     f"{len(orders)} Amazon orders in Odoo; "
     f"{len(account.marketplace_setting_ids.pricelist_id)} marketplace pricelists; "
+    f"{env['amazon.refund'].search_count([('account_id', '=', account.id)])} refunds, "
     f"{env['amazon.settlement'].search_count([('account_id', '=', account.id)])} settlements"
     + ("" if connected else f" ({account.last_error})")
 )

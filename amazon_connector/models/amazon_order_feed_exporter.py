@@ -78,7 +78,11 @@ class AmazonOrderFeedExporter(models.AbstractModel):
             sent_cancellations = self._send(
                 account, client, cancellations, ORDER_ACKNOWLEDGEMENT_FEED_TYPE, self._cancellation
             )
-        if sent_refunds or sent_cancellations or feeds.filtered(lambda feed: feed.state == "submitted"):
+        if (
+            sent_refunds
+            or sent_cancellations
+            or feeds.filtered(lambda feed: feed.state == "submitted")
+        ):
             cron = self.env.ref("amazon_connector.ir_cron_amazon_send_order_feeds")
             cron._trigger(fields.Datetime.now() + REPORT_CHECK_DELAY)
 

@@ -34,10 +34,17 @@ from .amazon_order_importer import OrderHeld
 _logger = logging.getLogger(__name__)
 
 ZERO = Decimal(0)
-# Credit notes made in Odoo that Amazon's refund may be the outcome of.
-DECIDED_IN_ODOO = ("to_send", "sent", "accepted", "fba")
+# Credit notes made in Odoo that Amazon's refund may be the outcome of (a rejected one too:
+# the seller may have granted it in Seller Central instead).
+DECIDED_IN_ODOO = ("to_send", "sent", "accepted", "rejected", "fba")
 # Amazon's refund charge types that are refunds of a COD fee.
 COD_CHARGE_TYPES = ("CODItemCharge", "CODOrderCharge", "CODShippingCharge")
+
+
+def _included(taxes):
+    """The line's prices include its taxes (prices with VAT): Amazon's refunded amounts then
+    add up with their tax. Without taxes (Amazon collects them), there is nothing to add."""
+    return bool(taxes) and all(tax.price_include for tax in taxes)
 
 
 class RefundHeld(Exception):
@@ -186,7 +193,7 @@ class AmazonRefundImporter(models.AbstractModel):
                     record.order_ref,
                 )
             )
-        if not record.currency_id or record.currency_id != sale.currency_id:
+        if refund.currency and record.currency_id != sale.currency_id:
             raise RefundHeld(
                 self.env._(
                     "Amazon refunded in %(refund)s an order sold in %(order)s.",
@@ -205,6 +212,12 @@ class AmazonRefundImporter(models.AbstractModel):
         picking = self.env["stock.picking"]
         if credit_note:
             credit_note.amazon_refund_ref = record.refund_ref
+            credit_note.message_post(
+                body=self.env._(
+                    "Amazon's refund %s carries out this credit note: it is not booked again.",
+                    record.refund_ref,
+                )
+            )
         else:
             invoices = self._invoices(sale)
             self._check_refundable(sale, invoices, credit_notes, record)
@@ -297,7 +310,8 @@ class AmazonRefundImporter(models.AbstractModel):
                 [("account_id", "=", account.id), ("sku", "in", skus)]
             )
         }
-        commands, refunded, added = [], [], defaultdict(lambda: ZERO)
+        commands, refunded = [], []
+        added, added_tax = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
         for item in refund.items:
             line = by_item.get(item.order_item_id) or self._line_of_sku(
                 item_lines, item.sku, products
@@ -312,10 +326,15 @@ class AmazonRefundImporter(models.AbstractModel):
                 )
             refunded.append((item, line))
             if item.principal:
-                commands.append(Command.create(self._item_line(line, item)))
-            added["shipping"] += item.shipping
-            added["gift_wrap"] += item.gift_wrap
-            added["discount"] -= item.promotion
+                amount = item.principal + (item.item_tax if _included(line.tax_ids) else ZERO)
+                commands.append(Command.create(self._item_line(line, item, amount)))
+            for kind, amount, tax in (
+                ("shipping", item.shipping, item.shipping_tax),
+                ("gift_wrap", item.gift_wrap, item.gift_wrap_tax),
+                ("discount", -item.promotion, ZERO),
+            ):
+                added[kind] += amount
+                added_tax[kind] += tax
             for charge_type, amount in item.other.items():
                 added[charge_type] += amount
         for charge_type, amount in refund.order_charges.items():
@@ -329,11 +348,12 @@ class AmazonRefundImporter(models.AbstractModel):
                 account, COD_FEE if kind in COD_CHARGE_TYPES else kind
             )
             same = sale.order_line.filtered(lambda line, p=product: line.product_id == p)[:1]
+            taxes = (same or first_line).tax_ids
             values = {
                 "product_id": product.id,
                 "quantity": 1,
-                "price_unit": float(amount),
-                "tax_ids": [Command.set((same or first_line).tax_ids.ids)],
+                "price_unit": float(amount + (added_tax[kind] if _included(taxes) else ZERO)),
+                "tax_ids": [Command.set(taxes.ids)],
             }
             if same:
                 values["sale_line_ids"] = [Command.set(same.ids)]
@@ -357,16 +377,16 @@ class AmazonRefundImporter(models.AbstractModel):
             )
         )[:1]
 
-    def _item_line(self, line, item):
-        """The credit note line of an item's principal: its units at Amazon's unit price,
-        or, when the units do not divide the amount to the cent, one line for the amount."""
+    def _item_line(self, line, item, amount):
+        """The credit note line of an item's `amount`: its units at Amazon's unit price, or,
+        when the units do not divide the amount to the cent, one line for the amount."""
         quantity = item.quantity or 1
         digits = self.env["decimal.precision"].precision_get("Product Price")
-        unit = (item.principal / quantity).quantize(Decimal(1).scaleb(-digits))
+        unit = (amount / quantity).quantize(Decimal(1).scaleb(-digits))
         name = line.name
-        if unit * quantity != item.principal:
+        if unit * quantity != amount:
             name = self.env._("%(name)s (%(count)s units)", name=line.name, count=quantity)
-            quantity, unit = 1, item.principal
+            quantity, unit = 1, amount
         return {
             "product_id": line.product_id.id,
             "name": name,
@@ -480,12 +500,11 @@ class AmazonRefundImporter(models.AbstractModel):
         wanted = defaultdict(float)
         for item, line in refunded:
             full_price = Decimal(str(line.price_unit)) * item.quantity
+            paid_back = item.principal + (item.item_tax if _included(line.tax_ids) else ZERO)
             if (
                 item.quantity
                 and line.product_id.is_storable
-                and sale._amazon_difference_is_rounding(
-                    float(min(ZERO, item.principal - full_price))
-                )
+                and sale._amazon_difference_is_rounding(float(min(ZERO, paid_back - full_price)))
             ):
                 wanted[line.product_id] += item.quantity
         deliveries = sale.picking_ids.filtered(

@@ -83,7 +83,11 @@ class SaleOrder(models.Model):
     amazon_cancel_error = fields.Text(string="Amazon's Answer", readonly=True, copy=False)
     amazon_feed_id = fields.Many2one("amazon.feed", readonly=True, copy=False)
     amazon_refund_ids = fields.One2many(
-        "amazon.refund", "sale_order_id", string="Amazon Refunds", readonly=True
+        "amazon.refund",
+        "sale_order_id",
+        string="Amazon Refunds",
+        readonly=True,
+        groups="amazon_connector.group_amazon_user,account.group_account_invoice",
     )
 
     _amazon_order_uniq = models.UniqueIndex(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from odoo.tests import tagged
 
-from .common import SELLER, US
+from .common import DE, SELLER, US
 from .test_order_import import BOTTLE, MUG, OrderImportCase
 
 IMPORTER_LOGGER = "odoo.addons.amazon_connector.models.amazon_refund_importer"
@@ -360,3 +360,98 @@ class TestRefundsDecidedInOdoo(RefundCase):
         self.send_order_feeds()
         self.assertEqual(sale.amazon_cancel_state, "rejected")
         self.assertIn("already shipped", sale.amazon_cancel_error)
+
+
+@tagged("post_install", "-at_install")
+class TestRefundTaxes(RefundCase):
+    """The seller's tax on credit notes, as on the invoices: VAT included in European
+    prices, whether Amazon's refund lists the tax apart or not."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # As on a fresh database: every product carries the company's default sale tax.
+        cls.sale_tax = cls.env.company.account_sale_tax_id or cls.env["account.tax"].create(
+            {"name": "15%", "amount": 15.0, "type_tax_use": "sale"}
+        )
+        (cls.mug | cls.bottle).taxes_id = cls.sale_tax
+
+    def german_order(self):
+        """Two bottles at 23.80 with 19% VAT included (the marketplace's tax)."""
+        vat = self.env["account.tax"].create(
+            {"name": "19% VAT", "amount": 19.0, "type_tax_use": "sale"}
+        )
+        self.account.marketplace_setting_ids.filtered(
+            lambda s: s.marketplace_id.marketplace_id == DE
+        ).tax_ids = vat
+        order_id = self.add_order(
+            "fba", marketplace=DE, items=[{**BOTTLE, "quantity": 2, "unit_price": "23.80"}]
+        )
+        self.sync()
+        sale = self.sales(order_id)
+        self.assertTrue(sale.order_line.tax_ids.price_include)
+        self.assertEqual(sale.order_line.tax_ids.amount, 19.0)
+        self.assertAlmostEqual(sale.amount_tax, 7.60)
+        return order_id, sale
+
+    def test_vat_included_refund_credits_amazons_amount_with_its_vat(self):
+        order_id, sale = self.german_order()
+        refund = self.emulator.add_refund(SELLER, order_id, items={"BOTTLE-1": 1})
+        self.import_refunds()
+        (note,) = self.credit_notes(order_id)
+        self.assertAlmostEqual(note.amount_total, amazon_refund_cost(refund))
+        self.assertAlmostEqual(note.amount_total, 23.80)
+        self.assertAlmostEqual(note.amount_tax, 3.80)
+        self.assertEqual(note.invoice_line_ids.tax_ids, sale.order_line.tax_ids)
+        self.assertIn(note.payment_state, ("paid", "in_payment"))
+
+    def test_refund_listing_the_vat_apart_credits_the_same_gross(self):
+        """An event as Amazon's model writes it, the VAT in its own Tax charge."""
+        order_id, _sale = self.german_order()
+        net = 20.00
+        events = {
+            "RefundEventList": [
+                {
+                    "AmazonOrderId": order_id,
+                    "MarketplaceName": "Amazon.de",
+                    "PostedDate": "2026-03-01T06:00:00Z",
+                    "ShipmentItemAdjustmentList": [
+                        {
+                            "SellerSKU": "BOTTLE-1",
+                            "OrderAdjustmentItemId": "80123456789012",
+                            "QuantityShipped": 1,
+                            "ItemChargeAdjustmentList": [
+                                {
+                                    "ChargeType": "Principal",
+                                    "ChargeAmount": {"CurrencyCode": "EUR", "CurrencyAmount": -net},
+                                },
+                                {
+                                    "ChargeType": "Tax",
+                                    "ChargeAmount": {
+                                        "CurrencyCode": "EUR",
+                                        "CurrencyAmount": -3.80,
+                                    },
+                                },
+                            ],
+                            "ItemFeeAdjustmentList": [
+                                {
+                                    "FeeType": "Commission",
+                                    "FeeAmount": {"CurrencyCode": "EUR", "CurrencyAmount": 3.57},
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+        importer = self.env["amazon.refund.importer"]
+        records = importer._record(self.account, events)
+        importer._book(records)
+        self.assertEqual(records.state, "done", records.problem)
+        (note,) = self.credit_notes(order_id)
+        self.assertAlmostEqual(note.amount_total, 23.80)
+        self.assertAlmostEqual(note.amount_tax, 3.80)
+        self.assertAlmostEqual(records.amount, 23.80)
+        self.assertEqual(note.invoice_line_ids.quantity, 1)
+        # the same event read again is recorded once
+        self.assertFalse(importer._record(self.account, events))

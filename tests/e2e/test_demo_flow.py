@@ -198,6 +198,7 @@ def test_amazon_menu_under_sales(rpc):
         "Sales/Amazon/Import Issues",
         "Sales/Amazon/Settlements",
         "Sales/Amazon/Settlement Rows to Check",
+        "Sales/Amazon/Refunds",
         "Sales/Amazon/FBA Returns",
         "Sales/Amazon/Offers",
         "Sales/Amazon/Accounts",
