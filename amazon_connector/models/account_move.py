@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..amazon_sp.documents import ADJUSTMENT_REASONS, AdjustmentReason
+from .amazon_order_reference_mixin import amazon_value_selection
 
 # Where a credit note of an Amazon order stands with Amazon.
 AMAZON_REFUND_STATES = [
@@ -34,7 +35,7 @@ class AccountMove(models.Model):
         tracking=True,
     )
     amazon_adjustment_reason = fields.Selection(
-        [(reason, reason) for reason in ADJUSTMENT_REASONS],
+        amazon_value_selection(ADJUSTMENT_REASONS),
         string="Amazon Refund Reason",
         copy=False,
         help="The reason Amazon is given when this credit note is sent as a refund.",

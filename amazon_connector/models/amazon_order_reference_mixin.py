@@ -1,9 +1,20 @@
+import re
+
 from odoo import fields, models
 
 AMAZON_CHANNELS = [
     ("fba", "Fulfilled by Amazon (FBA)"),
     ("fbm", "Fulfilled by Merchant (FBM)"),
 ]
+
+
+def amazon_value_selection(values):
+    """A selection of Amazon's CamelCase wire values, labelled in words: NoInventory ->
+    "No inventory" (and Amazon's ProductOutofStock -> "Product out of stock")."""
+    return [
+        (value, re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value).capitalize().replace("outof", "out of"))
+        for value in values
+    ]
 
 
 class AmazonOrderReferenceMixin(models.AbstractModel):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 from ..amazon_sp.documents import CANCEL_REASONS, CancelReason
 from .account_move import ORDER_FEEDS_CRON
+from .amazon_order_reference_mixin import amazon_value_selection
 
 # Amazon's FulfillmentStatus values (Orders API 2026-01-01).
 AMAZON_ORDER_STATUSES = [
@@ -63,8 +64,8 @@ class SaleOrder(models.Model):
     )
 
     amazon_cancel_reason = fields.Selection(
-        [(reason, reason) for reason in CANCEL_REASONS],
-        string="Amazon Cancel Reason",
+        amazon_value_selection(CANCEL_REASONS),
+        string="Cancel Reason for Amazon",
         copy=False,
         help="The reason Amazon is given when this FBM order is cancelled in Odoo.",
     )
