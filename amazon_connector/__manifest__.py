@@ -24,6 +24,7 @@
         "views/amazon_settlement_views.xml",
         "views/amazon_fba_return_views.xml",
         "views/amazon_refund_views.xml",
+        "views/amazon_vendor_transaction_views.xml",
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
         "views/amazon_feed_views.xml",

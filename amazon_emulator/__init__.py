@@ -7,6 +7,7 @@ from .clock import ManualClock
 from .contract import ContractValidator, find_models_dir, load_contract_validator
 from .orders import make_order
 from .server import AmazonEmulator, RecordedRequest
+from .vendor_orders import make_purchase_order
 
 __all__ = [
     "AmazonEmulator",
@@ -16,4 +17,5 @@ __all__ = [
     "find_models_dir",
     "load_contract_validator",
     "make_order",
+    "make_purchase_order",
 ]

@@ -39,7 +39,15 @@ MODEL_FILES = {
     "listingsItems": "models/listings-items-api-model/listingsItems_2021-08-01.json",
     "reports": "models/reports-api-model/reports_2021-06-30.json",
     "financesV0": "models/finances-api-model/financesV0.json",
+    "vendorOrders": "models/vendor-orders-api-model/vendorOrders.json",
+    "vendorTransactionStatus": (
+        "models/vendor-transaction-status-api-model/vendorTransactionStatus.json"
+    ),
 }
+# Models whose query date-times Amazon also reads without a UTC offset, as UTC: Amazon's own
+# sandbox requests of the Vendor Orders model send `createdAfter=2019-08-20T14:00:00`.
+OFFSETLESS_DATE_TIME_MODELS = frozenset({"vendorOrders"})
+_LOCAL_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")
 MODELS_MISSING_WARNING = (
     "amazon_emulator: Amazon API models not found (set AMAZON_MODELS_DIR); "
     "contract checks are SKIPPED"
@@ -391,6 +399,9 @@ def _param_problems(checker: _SchemaChecker, operation, param: dict, raw) -> lis
         return [f"{where} is required"] if param.get("required") else []
     if param["in"] == "body":
         return _body_problems(checker, param, raw, where)
+    offsetless = param.get("format") == "date-time" and operation.model in (
+        OFFSETLESS_DATE_TIME_MODELS
+    )
     if isinstance(raw, list) and param.get("collectionFormat") != "multi":
         if len(raw) > 1:
             repeated = f"{where} is given {len(raw)} times; arrays are sent once"
@@ -399,6 +410,8 @@ def _param_problems(checker: _SchemaChecker, operation, param: dict, raw) -> lis
     value, problem = _cast_param(param, raw)
     if problem:
         return [f"{where}: {problem}"]
+    if offsetless and isinstance(value, str) and _LOCAL_DATE_TIME.match(value):
+        value += "Z"
     schema = {k: v for k, v in param.items() if k not in _NON_SCHEMA_PARAM_KEYS}
     return checker.problems(schema, value, where)
 

@@ -25,6 +25,8 @@ from .reports import ReportDesk, ReportInputError, next_reports_token, parse_rep
 from .search import SearchInputError, next_page_token, parse_search_request
 from .shipments import ShipmentDesk, ShipmentRejected
 from .store import EmulatorStore, SellerAccount
+from .vendor_orders import PURCHASE_ORDER_NUMBER, VendorOrdersDesk, VendorOrdersInputError
+from .vendor_transactions import INVALID_TRANSACTION_ID, TransactionDesk, is_transaction_id
 from .wire import (
     TOKEN_EXPIRED,
     TOKEN_INVALID,
@@ -94,6 +96,18 @@ ROUTES = (
         re.compile(r"^/finances/v0/orders/(?P<orderId>[^/]+)/financialEvents$"),
         "listFinancialEventsByOrderId",
     ),
+    Route("GET", re.compile(r"^/vendor/orders/v1/purchaseOrders$"), "getPurchaseOrders"),
+    Route(
+        "GET",
+        re.compile(r"^/vendor/orders/v1/purchaseOrders/(?P<purchaseOrderNumber>[^/]+)$"),
+        "getPurchaseOrder",
+    ),
+    Route("POST", re.compile(r"^/vendor/orders/v1/acknowledgements$"), "submitAcknowledgement"),
+    Route(
+        "GET",
+        re.compile(r"^/vendor/transactions/v1/transactions/(?P<transactionId>[^/]+)$"),
+        "getTransaction",
+    ),
     Route("PUT", re.compile(rf"^{DOCUMENTS_PATH}/upload/(?P<documentId>[^/]+)$"), UPLOAD_OPERATION),
     Route(
         "GET", re.compile(rf"^{DOCUMENTS_PATH}/download/(?P<documentId>[^/]+)$"), DOWNLOAD_OPERATION
@@ -123,6 +137,8 @@ class Operations:
         reports: ReportDesk,
         listings: ListingStore,
         finances: FinanceDesk,
+        vendor_orders: VendorOrdersDesk,
+        vendor_transactions: TransactionDesk,
         base_url: Callable[[], str],
     ):
         self._store = store
@@ -132,6 +148,8 @@ class Operations:
         self._reports = reports
         self._finances = finances
         self._listings = listings
+        self._vendor_orders = vendor_orders
+        self._vendor_transactions = vendor_transactions
         self._base_url = base_url
         self._url_key = secrets.token_bytes(32)
 
@@ -205,6 +223,10 @@ class Operations:
             "getReportDocument": self.get_report_document,
             "listFinancialEvents": self.list_financial_events,
             "listFinancialEventsByOrderId": self.list_financial_events_by_order_id,
+            "getPurchaseOrders": self.get_purchase_orders,
+            "getPurchaseOrder": self.get_purchase_order,
+            "submitAcknowledgement": self.submit_acknowledgement,
+            "getTransaction": self.get_transaction,
         }
         return handlers[operation](seller, request, path_params)
 
@@ -401,6 +423,51 @@ class Operations:
         except FinancesInputError as error:
             return error_reply(400, "InvalidInput", error.message, error.details)
         return json_reply(200, body)
+
+    # Vendor Orders v1 (retail procurement)
+
+    def get_purchase_orders(self, seller: SellerAccount, request: Request, _path_params):
+        try:
+            body = self._vendor_orders.list_orders(seller, request.query)
+        except VendorOrdersInputError as error:
+            return error_reply(400, "InvalidInput", error.message, error.details)
+        return json_reply(200, body)
+
+    def get_purchase_order(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        number = path_params["purchaseOrderNumber"]
+        if not PURCHASE_ORDER_NUMBER.match(number):
+            # As the model's sandbox answers purchaseOrderNumber "null".
+            return error_reply(
+                400,
+                "InvalidRequest",
+                "Request is missing or has invalid parameters",
+                "purchaseOrderNumber must be an 8-character alpha-numeric code",
+            )
+        order = self._vendor_orders.served_order(seller, number)
+        if order is None:
+            return error_reply(404, "NotFound", f"Purchase order {number} was not found.")
+        return json_reply(200, {"payload": order})
+
+    def submit_acknowledgement(self, seller: SellerAccount, request: Request, _path_params):
+        body = _json_object(request)
+        if body is None:
+            return invalid_input("The request body must be a SubmitAcknowledgementRequest object.")
+        try:
+            transaction_id = self._vendor_orders.submit_acknowledgement(seller, body)
+        except VendorOrdersInputError as error:
+            return error_reply(400, "InvalidInput", error.message, error.details)
+        return json_reply(202, {"payload": {"transactionId": transaction_id}})
+
+    # Vendor Transaction Status v1
+
+    def get_transaction(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        transaction_id = path_params["transactionId"]
+        if not is_transaction_id(transaction_id):
+            return error_reply(400, "InvalidInput", INVALID_TRANSACTION_ID, "")
+        transaction = self._vendor_transactions.poll(seller.seller_id, transaction_id)
+        if transaction is None:
+            return error_reply(404, "NotFound", f"Transaction {transaction_id} was not found.")
+        return json_reply(200, transaction.to_api())
 
     # Pre-signed document URLs (Amazon's S3: no access token, a signature that expires)
 

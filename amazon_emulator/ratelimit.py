@@ -37,6 +37,10 @@ USAGE_PLANS = {
     "createReport": UsagePlan(0.0167, 15),
     "listFinancialEvents": UsagePlan(0.5, 30),
     "listFinancialEventsByOrderId": UsagePlan(0.5, 30),
+    "getPurchaseOrders": UsagePlan(10, 10),
+    "getPurchaseOrder": UsagePlan(10, 10),
+    "submitAcknowledgement": UsagePlan(10, 10),
+    "getTransaction": UsagePlan(10, 20),
 }
 
 

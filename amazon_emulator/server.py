@@ -51,6 +51,8 @@ from .settlements import (
 )
 from .shipments import ShipmentDesk
 from .store import EmulatorStore, SellerAccount, marketplace_ids_of
+from .vendor_orders import VendorOrdersDesk
+from .vendor_transactions import TransactionDesk
 from .wire import Reply, Request, error_reply, invalid_input
 
 _log = logging.getLogger("amazon_emulator")
@@ -90,10 +92,13 @@ class AmazonEmulator:
         enforce_rate_limits: bool = False,
         feed_processing_polls: int = 1,
         report_processing_polls: int = 1,
+        vendor_transaction_polls: int = 1,
     ):
         """`feed_processing_polls`: how many getFeed calls answer IN_PROGRESS before a feed is
         processed (DONE or FATAL); 0 processes feeds when they are created.
-        `report_processing_polls`: the same for requested reports and getReport."""
+        `report_processing_polls`: the same for requested reports and getReport.
+        `vendor_transaction_polls`: the same for vendor submissions (submitAcknowledgement)
+        and getTransaction (Processing, then Success or Failure)."""
         self._address = (host, port)
         self._clock = clock or utc_now
         self._models_dir = models_dir
@@ -119,6 +124,10 @@ class AmazonEmulator:
         )
         self._reports = ReportDesk(self.now, processing_polls=report_processing_polls)
         self._returns = ReturnsDesk(self._store, self.now)
+        self._vendor_transactions = TransactionDesk(
+            self.now, processing_polls=vendor_transaction_polls
+        )
+        self._vendor_orders = VendorOrdersDesk(self._store, self.now, self._vendor_transactions)
         self._reports.set_generator(RETURNS_REPORT_TYPE, self._returns.report_document)
         self._operations = Operations(
             self._store,
@@ -128,6 +137,8 @@ class AmazonEmulator:
             reports=self._reports,
             listings=self._listings,
             finances=self._finances,
+            vendor_orders=self._vendor_orders,
+            vendor_transactions=self._vendor_transactions,
             base_url=lambda: self.url,
         )
         self._faults = FaultQueue()
@@ -285,9 +296,10 @@ class AmazonEmulator:
         order["lastUpdatedTime"] = format_timestamp(self.now())
 
     def load_scenario(self, data: Mapping | str) -> None:
-        """Add sellers, orders, refunds and settlements: `{"sellers": [add_seller kwargs...],
-        "orders": {seller_id: [Order...]}, "refunds": {seller_id: [add_refund kwargs...]},
-        "settlements": {seller_id: [add_settlement kwargs...]}}` (in a JSON file, times are
+        """Add sellers, orders, refunds, settlements and purchase orders: `{"sellers":
+        [add_seller kwargs...], "orders": {seller_id: [Order...]}, "refunds": {seller_id:
+        [add_refund kwargs...]}, "settlements": {seller_id: [add_settlement kwargs...]},
+        "purchase_orders": {seller_id: [Vendor Orders Order...]}}` (in a JSON file, times are
         ISO 8601 strings), or the name of a built-in scenario ("demo"). Refunds are made after
         the orders, settlements after both, from them."""
         if isinstance(data, str):
@@ -303,6 +315,9 @@ class AmazonEmulator:
         for seller_id, settlements in data.get("settlements", {}).items():
             for settlement in settlements:
                 self.add_settlement(seller_id, **settlement)
+        for seller_id, purchase_orders in data.get("purchase_orders", {}).items():
+            for purchase_order in purchase_orders:
+                self.add_purchase_order(seller_id, purchase_order)
 
     def load_scenario_file(self, path: str | os.PathLike) -> None:
         self.load_scenario(json.loads(Path(path).read_text(encoding="utf-8")))
@@ -601,9 +616,86 @@ class AmazonEmulator:
         compressionAlgorithm and document (its text, uncompressed; None without document)."""
         return self._reports.reports()
 
+    # Vendor retail procurement (Vendor Orders, Vendor Transaction Status)
+
+    def add_purchase_order(self, seller_id: str, order: Mapping) -> None:
+        """Store a Vendor Orders `Order` (as `make_purchase_order` builds) for the vendor
+        `seller_id`, as it is; a number already stored is replaced."""
+        self._vendor_orders.add(seller_id, order)
+
+    def change_purchase_order(
+        self,
+        seller_id: str,
+        number: str,
+        *,
+        items: Iterable[Mapping] | None = None,
+        changed: datetime | str | None = None,
+        **details,
+    ) -> dict:
+        """Amazon changes the purchase order after placing it: `items` replace its items
+        (`make_purchase_order` item dicts, or `OrderItem`s), `details` its OrderDetails fields
+        by the model's names (shipToParty, shipWindow as (start, end) or `start--end`,
+        deliveryWindow, dealCode...; None removes one); `purchaseOrderChangedDate` becomes
+        `changed` (default now). Returns a copy of the changed order; KeyError when unknown."""
+        return self._vendor_orders.change(
+            seller_id,
+            number,
+            items=items,
+            changed=_as_moment(changed) if changed is not None else None,
+            details=details,
+        )
+
+    def close_purchase_order(self, seller_id: str, number: str) -> dict:
+        """Amazon closes the purchase order (received, cancelled...): purchaseOrderState
+        Closed, purchaseOrderStateChangedDate now. Returns a copy; KeyError when unknown."""
+        return self._vendor_orders.close(seller_id, number)
+
+    def purchase_order(self, seller_id: str, number: str) -> dict | None:
+        """A copy of the stored purchase order, None when the vendor has no such order."""
+        return self._vendor_orders.order(seller_id, number)
+
+    def vendor_acknowledgements(self, seller_id: str, number: str | None = None) -> list[dict]:
+        """The acknowledgements the vendor submitted (for purchase order `number`, or all),
+        oldest first: {transaction_id, purchase_order_number, status (Processing, Success,
+        Failure), received, processed, errors (the transaction's, on Failure), acknowledgement
+        (the OrderAcknowledgement as sent), items}. `items`, once applied (Success): every item
+        of the order as acknowledged so far, {item_sequence_number, amazon_product_identifier,
+        vendor_product_identifier, ordered, accepted, backordered, rejected (eaches),
+        implicitly_rejected (left out of every acknowledgement), rejection_reason,
+        scheduled_ship_date, scheduled_delivery_date, net_cost}; None before."""
+        return self._vendor_orders.acknowledgements(seller_id, number)
+
+    def vendor_transactions(self, seller_id: str) -> list[dict]:
+        """The vendor's transactions, oldest first: {transaction_id, seller_id, kind (the
+        submitting operation), subjects (purchase order numbers), status, errors, submitted,
+        completed (None while Processing)}."""
+        self._store.seller(seller_id)
+        return self._vendor_transactions.transactions(seller_id)
+
+    def fail_next_vendor_transaction(
+        self, number: str, code: str, message: str, details: str | None = None
+    ) -> None:
+        """Make the next vendor submission about purchase order `number` fail: its
+        transaction ends Failure with this error, nothing applied. Each call fails one more."""
+        self._vendor_transactions.fail_next(number, code, message, details)
+
+    @property
+    def vendor_transaction_polls(self) -> int:
+        """How many getTransaction calls answer Processing before a vendor submission is
+        processed (0: at submission); `reset()` restores the constructor's value."""
+        return self._vendor_transactions.processing_polls
+
+    @vendor_transaction_polls.setter
+    def vendor_transaction_polls(self, polls: int) -> None:
+        if polls < 0:
+            raise ValueError("polls are 0 or more")
+        self._vendor_transactions.processing_polls = polls
+
     def reset(self) -> None:
         """Forget sellers, orders, tokens, shipments, listings, feeds, reports, FBA returns,
-        refunds, faults, recorded requests and violations (report generators stay)."""
+        refunds, purchase orders, vendor acknowledgements and transactions (and the failures
+        forced on them; vendor_transaction_polls back to its default), faults, recorded
+        requests and violations (report generators stay)."""
         self._store.reset()
         self._shipments.reset()
         self._listings.reset()
@@ -612,6 +704,8 @@ class AmazonEmulator:
         self._reports.reset()
         self._returns.reset()
         self._finances.reset()
+        self._vendor_orders.reset()
+        self._vendor_transactions.reset()
         self._faults.clear()
         self._rate_limiter.reset()
         self.clear_requests()

@@ -37,7 +37,9 @@ from .errors import (
 )
 from .pagination import Page, iter_pages
 from .rate_limit import SHARED_RATE_LIMITER
+from .timestamps import amazon_timestamp, aware_utc
 from .tokens import SHARED_TOKEN_CACHE, account_key
+from .vendor import VendorOperations
 
 _logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO; our own DEBUG line per call says what matters.
@@ -106,15 +108,6 @@ def _sleep(seconds):
     time.sleep(seconds)
 
 
-def amazon_timestamp(value):
-    """ISO 8601 in UTC with a Z, as Amazon's date-time parameters expect."""
-    if value is None or isinstance(value, str):
-        return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def financial_events_window(cursor, now=None, *, lateness=FINANCIAL_EVENTS_LATENESS):
     """(posted_after, posted_before) of a job reading financial events incrementally.
 
@@ -126,18 +119,12 @@ def financial_events_window(cursor, now=None, *, lateness=FINANCIAL_EVENTS_LATEN
     page is read, posted_before is the job's new cursor. Naive datetimes are taken as UTC;
     the window is in aware UTC datetimes.
     """
-    now = _aware_utc(now or datetime.now(timezone.utc))
+    now = aware_utc(now or datetime.now(timezone.utc))
     before = now - POSTED_BEFORE_MARGIN
-    after = (_aware_utc(cursor) if cursor else before) - lateness
+    after = (aware_utc(cursor) if cursor else before) - lateness
     if after >= before:
         after = before - lateness
     return after, min(before, after + MAX_POSTED_RANGE)
-
-
-def _aware_utc(moment):
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
 
 
 def _csv(values):
@@ -253,7 +240,7 @@ class _CheckedTransport:
         """The httpx client belongs to the AmazonClient, which closes it."""
 
 
-class AmazonClient:
+class AmazonClient(VendorOperations):
     """SP-API operations of one account. Use as a context manager, or call `close()`."""
 
     def __init__(
@@ -563,7 +550,7 @@ class AmazonClient:
         if (
             isinstance(posted_after, datetime)
             and isinstance(posted_before, datetime)
-            and _aware_utc(posted_before) <= _aware_utc(posted_after)
+            and aware_utc(posted_before) <= aware_utc(posted_after)
         ):
             raise AmazonRequestError(
                 "listFinancialEvents: posted_before must be later than posted_after",

@@ -32,6 +32,10 @@ DEFAULT_USAGE_PLANS = {
     "createRestrictedDataToken": (1.0, 10),
     "listFinancialEvents": (0.5, 30),
     "listFinancialEventsByOrderId": (0.5, 30),
+    "getPurchaseOrders": (10.0, 10),
+    "getPurchaseOrder": (10.0, 10),
+    "submitAcknowledgement": (10.0, 10),
+    "getTransaction": (10.0, 20),
 }
 FALLBACK_USAGE_PLAN = (1.0, 5)
 

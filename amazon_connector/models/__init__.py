@@ -24,3 +24,6 @@ from . import amazon_return_importer
 from . import amazon_refund
 from . import amazon_refund_importer
 from . import amazon_order_feed_exporter
+from . import amazon_vendor_transaction
+from . import amazon_vendor_order_importer
+from . import amazon_vendor_acknowledgement_exporter

@@ -37,12 +37,24 @@ RETURNS_CRON = "amazon_connector.ir_cron_amazon_import_fba_returns"
 EXPORT_CRON = "amazon_connector.ir_cron_amazon_export_offers"
 REFUNDS_CRON = "amazon_connector.ir_cron_amazon_import_refunds"
 ORDER_FEEDS_CRON = "amazon_connector.ir_cron_amazon_send_order_feeds"
+VENDOR_ACKNOWLEDGEMENTS_CRON = "amazon_connector.ir_cron_amazon_vendor_acknowledgements"
 # Amazon's data protection policy: buyer data kept at most 30 days after delivery.
 MAX_BUYER_DATA_RETENTION_DAYS = 30
 CUSTOMER_MODES = [
     ("channel", "One customer per channel (FBA / FBM)"),
     ("buyer", "One customer per buyer (matched on the buyer's e-mail)"),
 ]
+ACCOUNT_KINDS = [
+    ("seller", "Seller (Seller Central)"),
+    ("vendor", "Vendor (Vendor Central)"),
+]
+VENDOR_SHORTAGE_POLICIES = [
+    ("backorder", "Back-order what stock does not cover (where Amazon allows it)"),
+    ("reject", "Reject what stock does not cover"),
+]
+# getPurchaseOrders takes at most 7 days between its dates.
+VENDOR_WINDOW = timedelta(days=7)
+VENDOR_CATCH_UP = timedelta(hours=1)
 ACCOUNT_STATES = [
     ("draft", "Not connected"),
     ("connected", "Connected"),
@@ -59,6 +71,13 @@ class AmazonAccount(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        ACCOUNT_KINDS,
+        required=True,
+        default="seller",
+        help="Seller: Amazon's buyers order on its marketplaces. Vendor: Amazon itself buys "
+        "from the company, with purchase orders.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -282,6 +301,52 @@ class AmazonAccount(models.Model):
     orders_window_start = fields.Datetime(readonly=True, copy=False)
     orders_window_end = fields.Datetime(readonly=True, copy=False)
     orders_page_token = fields.Char(readonly=True, copy=False)
+    # Vendor accounts read new, then changed purchase orders of each window.
+    orders_window_phase = fields.Char(readonly=True, copy=False)
+    vendor_codes = fields.Char(
+        help="Amazon's vendor codes (selling parties) of the account, comma-separated: only "
+        "their purchase orders are imported. Empty: every purchase order of the account.",
+    )
+    vendor_partner_id = fields.Many2one(
+        "res.partner",
+        string="Amazon (Customer)",
+        check_company=True,
+        help="The customer of purchase orders; its delivery addresses are Amazon's fulfilment "
+        "centres, added as their purchase orders arrive.",
+    )
+    vendor_warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Warehouse for Amazon",
+        check_company=True,
+        help="Ships Amazon's purchase orders; its free stock decides what is accepted.",
+    )
+    vendor_pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Pricelist for Amazon",
+        check_company=True,
+        help="Pricelist of purchase orders (its currency); lines are priced at Amazon's net "
+        "cost, or by this pricelist when Amazon gives none.",
+    )
+    vendor_payment_term_id = fields.Many2one(
+        "account.payment.term", string="Payment Terms", check_company=True
+    )
+    vendor_journal_id = fields.Many2one(
+        "account.journal",
+        string="Invoice Journal",
+        domain="[('type', '=', 'sale')]",
+        check_company=True,
+    )
+    vendor_shortage_policy = fields.Selection(
+        VENDOR_SHORTAGE_POLICIES,
+        string="When Stock Is Short",
+        default="backorder",
+        required=True,
+    )
+    vendor_auto_acknowledge = fields.Boolean(
+        string="Acknowledge Automatically",
+        help="Send each purchase order's acknowledgement as proposed from stock, without a "
+        "person reviewing it first.",
+    )
     stock_warehouse_scope = fields.Selection(
         [("fbm", "The FBM warehouse"), ("all", "All warehouses except FBA ones")],
         string="Stock From",
@@ -375,6 +440,8 @@ class AmazonAccount(models.Model):
         result = super().write(vals)
         if "marketplace_ids" in vals:
             self._add_marketplace_settings()
+        if vals.get("kind") == "vendor":
+            self._set_default_partners()
         return result
 
     def _add_marketplace_settings(self):
@@ -438,7 +505,14 @@ class AmazonAccount(models.Model):
 
     def _set_default_partners(self):
         """Each account gets its channel customers unless the administrator chose others."""
-        for account in self:
+        for account in self.filtered(lambda a: a.kind == "vendor"):
+            defaults = {}
+            if not account.vendor_partner_id:
+                defaults["vendor_partner_id"] = account._create_channel_partner("Amazon").id
+            if not account.vendor_warehouse_id:
+                defaults["vendor_warehouse_id"] = account._main_warehouse().id
+            account.write(defaults)
+        for account in self.filtered(lambda a: a.kind != "vendor"):
             defaults = {}
             if not account.fba_partner_id:
                 defaults["fba_partner_id"] = account._create_channel_partner(
@@ -448,15 +522,15 @@ class AmazonAccount(models.Model):
                 defaults["fbm_partner_id"] = account._create_channel_partner(
                     self.env._("Locally fulfilled Amazon Orders")
                 ).id
-            if not account.fbm_warehouse_id:
-                warehouse = self.env["stock.warehouse"].search(
-                    [("company_id", "=", account.company_id.id), ("is_amazon_fba", "=", False)],
-                    limit=1,
-                )
-                if warehouse:
-                    defaults["fbm_warehouse_id"] = warehouse.id
+            if not account.fbm_warehouse_id and account._main_warehouse():
+                defaults["fbm_warehouse_id"] = account._main_warehouse().id
             if defaults:
                 account.write(defaults)
+
+    def _main_warehouse(self):
+        return self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id), ("is_amazon_fba", "=", False)], limit=1
+        )
 
     def _create_channel_partner(self, name):
         return self.env["res.partner"].create(
@@ -492,6 +566,8 @@ class AmazonAccount(models.Model):
         error, visible to the administrator) rather than raised, so they are kept.
         """
         self.ensure_one()
+        if self.kind == "vendor":
+            return self._check_vendor_connection()
         try:
             with self._amazon_client() as client:
                 payload = client.get_marketplace_participations()
@@ -526,6 +602,22 @@ class AmazonAccount(models.Model):
                 "marketplace_ids": [fields.Command.set(marketplaces.ids)],
             }
         )
+        return True
+
+    def _check_vendor_connection(self):
+        """A vendor account sells on no marketplace: Amazon answering a purchase order
+        query (one order of the last day) proves the credentials and the vendor role."""
+        now = fields.Datetime.now()
+        try:
+            with self._amazon_client() as client:
+                client.get_purchase_orders(
+                    created_after=now - timedelta(days=1), created_before=now, limit=1
+                )
+        except AmazonError as error:
+            _logger.warning("Amazon account %s: connection check failed: %s", self.id, error)
+            self.write({"state": "error", "last_error": str(error), "last_check_date": now})
+            return False
+        self.write({"state": "connected", "last_error": False, "last_check_date": now})
         return True
 
     # ------------------------------------------------------------------ buttons
@@ -630,7 +722,7 @@ class AmazonAccount(models.Model):
             _logger.info("Amazon account %s: another worker is synchronising it", self.id)
             return False
         marketplaces = self.marketplace_ids.mapped("marketplace_id")
-        if not marketplaces:
+        if not marketplaces and self.kind != "vendor":
             self.write(
                 {
                     "state": "error",
@@ -653,14 +745,92 @@ class AmazonAccount(models.Model):
         return completed
 
     def _import_order_pages(self, marketplace_ids):
+        """Import the window's pages, query after query (sellers: one; vendors: the purchase
+        orders created, then those changed), committing each page with where it stands."""
         now = fields.Datetime.now()
-        token = self.orders_page_token or None
-        if token:
+        token, phase = self.orders_page_token or None, self.orders_window_phase or None
+        window = self._order_window(now)
+        with self._amazon_client() as client:
+            queries = self._order_queries(client, marketplace_ids, *window)
+            names = [name for name, _pages, _import in queries]
+            first = names.index(phase) if phase in names else 0
+            for position in range(first, len(queries)):
+                name, pages_from, import_page = queries[position]
+                first_token = token if name == phase else None
+                outcome = self._import_query(window, name, pages_from, import_page, first_token)
+                if outcome is not True:
+                    return outcome
+                if position + 1 < len(names):
+                    self.write(
+                        {"orders_window_phase": names[position + 1], "orders_page_token": False}
+                    )
+        self._reset_window()
+        self.write({"orders_synced_until": window[1], "state": "connected", "last_error": False})
+        if self.kind == "vendor" and now - window[1] > VENDOR_CATCH_UP:
+            return None  # far behind (a window is 7 days at most): the next one at once
+        return True
+
+    def _order_window(self, now):
+        """The window being imported, or the next one: [synced until - overlap, now - lag]."""
+        if self.orders_window_end:
             # Resuming: a page token only holds with the very same filters.
-            window_start, window_end = self.orders_window_start, self.orders_window_end
-        else:
-            synced = self.orders_synced_until or now - timedelta(days=self.order_import_days)
-            window_start, window_end = synced - IMPORT_OVERLAP, now - IMPORT_LAG
+            return self.orders_window_start, self.orders_window_end
+        synced = self.orders_synced_until or now - timedelta(days=self.order_import_days)
+        window_start, window_end = synced - IMPORT_OVERLAP, now - IMPORT_LAG
+        if self.kind == "vendor":
+            window_end = min(window_end, window_start + VENDOR_WINDOW)
+        return window_start, window_end
+
+    def _import_query(self, window, name, pages_from, import_page, first_token):
+        """Every page of one query of the window. True once done; None when stopped between
+        pages (it resumes there); False when the window must wait or start again."""
+        try:
+            for page in pages_from(first_token):
+                with self.env.cr.savepoint():
+                    import_page(page)
+                self.write(
+                    {
+                        "orders_window_start": window[0],
+                        "orders_window_end": window[1],
+                        "orders_window_phase": name,
+                        "orders_page_token": page.next_token,
+                    }
+                )
+                if not page.next_token:
+                    return True  # the query is complete: the next one, or the window closes
+                if not self._commit_page(len(page.items)):
+                    return None
+        except AmazonRequestError as error:
+            if not first_token and WINDOW_FILTER in str(error):
+                # Amazon's clock finds the window too recent: not an account error.
+                _logger.info("Amazon account %s: window too recent, retried later", self.id)
+                self.last_error = self.env._(
+                    "Amazon found the import window too recent (clocks differ); the next run "
+                    "tries again: %s",
+                    error,
+                )
+                return False
+            if not first_token:
+                raise
+            # A page token lives 24 hours: start the window again on the next run.
+            _logger.info("Amazon account %s: page token refused, window restarts", self.id)
+            self._reset_window()
+            return False
+        return True
+
+    def _order_queries(self, client, marketplace_ids, window_start, window_end):
+        """[(name, pages from a token, import of a page)] of the account's kind, in order."""
+        if self.kind == "vendor":
+            importer = self.env["amazon.vendor.order.importer"]
+
+            def purchase_orders(key):
+                dates = {f"{key}_after": window_start, f"{key}_before": window_end}
+                return lambda token: client.iter_purchase_order_pages(first_token=token, **dates)
+
+            return [
+                (key, purchase_orders(key), lambda page: importer._import_page(self, page.raw))
+                for key in ("created", "changed")
+            ]
         filters = {
             "marketplace_ids": marketplace_ids,
             "last_updated_after": window_start,
@@ -668,46 +838,22 @@ class AmazonAccount(models.Model):
             "fulfillment_statuses": SYNCED_STATUSES,
         }
         importer = self.env["amazon.order.importer"]
-        with self._amazon_client() as client:
-            try:
-                pages = client.iter_order_pages(first_token=token, **filters)
-                for page in pages:
-                    with self.env.cr.savepoint():
-                        importer._import_orders(self, page.items)
-                    self.write(
-                        {
-                            "orders_window_start": window_start,
-                            "orders_window_end": window_end,
-                            "orders_page_token": page.next_token,
-                        }
-                    )
-                    if not page.next_token:
-                        break  # the window is complete: closed below, in the same commit
-                    if not self._commit_page(len(page.items)):
-                        return None  # stopped between pages: the window resumes there
-            except AmazonRequestError as error:
-                if not token and WINDOW_FILTER in str(error):
-                    # Amazon's clock finds the window too recent: not an account error.
-                    _logger.info("Amazon account %s: window too recent, retried later", self.id)
-                    self.last_error = self.env._(
-                        "Amazon found the import window too recent (clocks differ); the next "
-                        "run tries again: %s",
-                        error,
-                    )
-                    return False
-                if not token:
-                    raise
-                # A page token lives 24 hours: start the window again on the next run.
-                _logger.info("Amazon account %s: page token refused, window restarts", self.id)
-                self._reset_window()
-                return False
-        self._reset_window()
-        self.write({"orders_synced_until": window_end, "state": "connected", "last_error": False})
-        return True
+        return [
+            (
+                "orders",
+                lambda token: client.iter_order_pages(first_token=token, **filters),
+                lambda page: importer._import_orders(self, page.items),
+            )
+        ]
 
     def _reset_window(self):
         self.write(
-            {"orders_window_start": False, "orders_window_end": False, "orders_page_token": False}
+            {
+                "orders_window_start": False,
+                "orders_window_end": False,
+                "orders_window_phase": False,
+                "orders_page_token": False,
+            }
         )
 
     def _commit_page(self, processed):
@@ -742,7 +888,14 @@ class AmazonAccount(models.Model):
         )
         payloads = [json.loads(p) for p in issues.sudo().mapped("payload") if p]
         if payloads:
-            self.env["amazon.order.importer"]._import_orders(self, payloads)
+            self._order_importer()._import_orders(self, payloads)
+
+    def _order_importer(self):
+        """The importer of this account's orders: Amazon's buyers' or its purchase orders."""
+        self.ensure_one()
+        if self.kind == "vendor":
+            return self.env["amazon.vendor.order.importer"]
+        return self.env["amazon.order.importer"]
 
     # ------------------------------------------------------------------ buyer data
 
@@ -761,7 +914,7 @@ class AmazonAccount(models.Model):
     @api.model
     def _cron_import_settlements(self):
         """Daily: the settlement reports Amazon made, account by account."""
-        for account in self.search([("state", "=", "connected")]):
+        for account in self.search([("state", "=", "connected"), ("kind", "=", "seller")]):
             account._import_settlements()
 
     def _import_settlements(self):
@@ -798,7 +951,11 @@ class AmazonAccount(models.Model):
     def _cron_import_fba_returns(self):
         """Hourly: ask for the FBA customer returns report, or read the one asked for."""
         for account in self.search(
-            [("state", "=", "connected"), ("fba_warehouse_id", "!=", False)]
+            [
+                ("state", "=", "connected"),
+                ("kind", "=", "seller"),
+                ("fba_warehouse_id", "!=", False),
+            ]
         ):
             account._import_fba_returns()
 
@@ -834,7 +991,7 @@ class AmazonAccount(models.Model):
     @api.model
     def _cron_import_refunds(self):
         """Hourly: Amazon's refunds as credit notes, account by account."""
-        accounts = self.search([("state", "=", "connected")])
+        accounts = self.search([("state", "=", "connected"), ("kind", "=", "seller")])
         for done, account in enumerate(accounts, 1):
             unfinished = account._import_refunds() is None
             self.env["ir.cron"]._commit_progress(remaining=len(accounts) - done + unfinished)
@@ -861,7 +1018,7 @@ class AmazonAccount(models.Model):
     @api.model
     def _cron_send_order_feeds(self):
         """Refunds and cancellations decided in Odoo, sent to Amazon; Amazon's answers."""
-        for account in self.search([("state", "=", "connected")]):
+        for account in self.search([("state", "=", "connected"), ("kind", "=", "seller")]):
             account._send_order_feeds()
 
     def _send_order_feeds(self):
@@ -882,6 +1039,27 @@ class AmazonAccount(models.Model):
             return False
         return True
 
+    # ------------------------------------------------------------------ Vendor Central
+
+    @api.model
+    def _cron_vendor_acknowledgements(self):
+        """Acknowledgements of purchase orders sent to Amazon, and Amazon's verdict read back."""
+        for account in self.search([("state", "=", "connected"), ("kind", "=", "vendor")]):
+            account._send_vendor_acknowledgements()
+
+    def _send_vendor_acknowledgements(self):
+        self.ensure_one()
+        try:
+            self.env["amazon.vendor.acknowledgement.exporter"]._run(self)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True, cron_xmlid=VENDOR_ACKNOWLEDGEMENTS_CRON)
+            return False
+        except AmazonError as error:
+            _logger.warning("Amazon account %s: acknowledgements not sent: %s", self.id, error)
+            self.last_error = str(error)
+            return False
+        return True
+
     # ------------------------------------------------------------------ stock and prices
 
     def _stock_warehouses(self):
@@ -895,7 +1073,7 @@ class AmazonAccount(models.Model):
     @api.model
     def _cron_export_offers(self):
         """Hourly: read back finished feeds, then send what changed, account by account."""
-        for account in self.search([("state", "=", "connected")]):
+        for account in self.search([("state", "=", "connected"), ("kind", "=", "seller")]):
             account._export_offers()
 
     def _export_offers(self):

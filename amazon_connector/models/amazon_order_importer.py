@@ -615,49 +615,7 @@ class _Lookups:
         return self._pricelists[currency_code]
 
     def _find_pricelist(self, currency_code):
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("name", "=", currency_code)], limit=1)
-        )
-        if not currency:
-            raise OrderHeld("document", self.env._("Unknown currency %s", currency_code))
-        if not currency.active:
-            # Activating it here would convert its amounts at a rate of 1.0.
-            raise OrderHeld(
-                "configuration",
-                self.env._(
-                    "The currency %s is not active: activate it with its exchange rate "
-                    "(Accounting > Configuration > Currencies); the order is then imported "
-                    "automatically.",
-                    currency_code,
-                ),
-            )
-        Pricelist = self.env["product.pricelist"]
-        pricelists = Pricelist.search(
-            [("currency_id", "=", currency.id), ("company_id", "in", [self.company.id, False])],
-            order="company_id",
-        )
-        if pricelists:
-            return pricelists[:1]
-        requester = self.env.context.get("amazon_requested_by")
-        may_create = Pricelist.with_user(requester) if requester else Pricelist
-        if not may_create.has_access("create"):
-            raise OrderHeld(
-                "configuration",
-                self.env._(
-                    "No pricelist in %s: create one (or let the next scheduled import make "
-                    "it); the order is then imported automatically.",
-                    currency_code,
-                ),
-            )
-        return Pricelist.create(
-            {
-                "name": f"Amazon {currency_code}",
-                "currency_id": currency.id,
-                "company_id": self.company.id,
-            }
-        )
+        return find_pricelist(self.env, self.company, currency_code)
 
     # ---------------------------------------------------------------- taxes
 
@@ -964,3 +922,47 @@ class _Lookups:
             self._address_values(key, customer, order.address)
             raise OrderHeld("address", self.env._("The delivery address is invalid."))
         return customer, delivery
+
+
+def find_pricelist(env, company, currency_code):
+    """The company's pricelist in this currency (made when none exists and the requester
+    may create one); OrderHeld when the currency is unknown or inactive."""
+    currency = (
+        env["res.currency"]
+        .with_context(active_test=False)
+        .search([("name", "=", currency_code)], limit=1)
+    )
+    if not currency:
+        raise OrderHeld("document", env._("Unknown currency %s", currency_code))
+    if not currency.active:
+        # Activating it here would convert its amounts at a rate of 1.0.
+        raise OrderHeld(
+            "configuration",
+            env._(
+                "The currency %s is not active: activate it with its exchange rate "
+                "(Accounting > Configuration > Currencies); the order is then imported "
+                "automatically.",
+                currency_code,
+            ),
+        )
+    Pricelist = env["product.pricelist"]
+    pricelists = Pricelist.search(
+        [("currency_id", "=", currency.id), ("company_id", "in", [company.id, False])],
+        order="company_id",
+    )
+    if pricelists:
+        return pricelists[:1]
+    requester = env.context.get("amazon_requested_by")
+    may_create = Pricelist.with_user(requester) if requester else Pricelist
+    if not may_create.has_access("create"):
+        raise OrderHeld(
+            "configuration",
+            env._(
+                "No pricelist in %s: create one (or let the next scheduled import make "
+                "it); the order is then imported automatically.",
+                currency_code,
+            ),
+        )
+    return Pricelist.create(
+        {"name": f"Amazon {currency_code}", "currency_id": currency.id, "company_id": company.id}
+    )

@@ -72,12 +72,12 @@ class AmazonOrderIssue(models.Model):
                     ("state", "=", "issue"),
                 ]
             ).action_retry()
-        importer = (
-            self.env["amazon.order.importer"].sudo().with_context(amazon_requested_by=self.env.uid)
-        )
         for account, issues in (
             (self - refunds).filtered(lambda i: i.state == "open").grouped("account_id").items()
         ):
+            importer = (
+                account._order_importer().sudo().with_context(amazon_requested_by=self.env.uid)
+            )
             documents = [json.loads(payload) for payload in issues.sudo().mapped("payload")]
             importer._import_orders(account.sudo(), documents)
         return True

@@ -5,6 +5,8 @@ from odoo import fields, models
 AMAZON_CHANNELS = [
     ("fba", "Fulfilled by Amazon (FBA)"),
     ("fbm", "Fulfilled by Merchant (FBM)"),
+    ("vendor", "Vendor Central purchase order"),
+    ("direct_fulfillment", "Vendor direct fulfilment"),
 ]
 
 

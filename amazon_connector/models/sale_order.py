@@ -1,6 +1,13 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-from ..amazon_sp.documents import CANCEL_REASONS, CancelReason
+from ..amazon_sp.documents import (
+    CANCEL_REASONS,
+    PURCHASE_ORDER_STATES,
+    PURCHASE_ORDER_TYPES,
+    REJECTION_REASONS,
+    CancelReason,
+)
 from .account_move import ORDER_FEEDS_CRON
 from .amazon_order_reference_mixin import amazon_value_selection
 
@@ -91,6 +98,47 @@ class SaleOrder(models.Model):
         groups="amazon_connector.group_amazon_user,account.group_account_invoice",
     )
 
+    # Vendor Central purchase orders
+    amazon_po_state = fields.Selection(
+        amazon_value_selection(PURCHASE_ORDER_STATES),
+        string="Purchase Order State",
+        readonly=True,
+        copy=False,
+        help="The purchase order's state in Vendor Central at the last import.",
+    )
+    amazon_po_type = fields.Selection(
+        amazon_value_selection(PURCHASE_ORDER_TYPES),
+        string="Purchase Order Type",
+        readonly=True,
+        copy=False,
+    )
+    amazon_selling_party = fields.Char(
+        string="Vendor Code", readonly=True, copy=False, help="Amazon's selling party."
+    )
+    amazon_ship_window_start = fields.Datetime(string="Ship From", readonly=True, copy=False)
+    amazon_ship_window_end = fields.Datetime(string="Ship By", readonly=True, copy=False)
+    amazon_delivery_window_start = fields.Datetime(string="Deliver From", readonly=True, copy=False)
+    amazon_delivery_window_end = fields.Datetime(string="Deliver By", readonly=True, copy=False)
+    amazon_ack_state = fields.Selection(
+        [
+            ("proposed", "Proposed"),
+            ("to_send", "To send"),
+            ("sent", "Sent to Amazon"),
+            ("done", "Acknowledged"),
+            ("failed", "Failed"),
+        ],
+        string="Acknowledgement",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Proposed: the quantities below are what stock covers; change them if needed, "
+        "then Acknowledge.",
+    )
+    amazon_ack_error = fields.Text(string="Amazon's Errors", readonly=True, copy=False)
+    amazon_transaction_id = fields.Many2one(
+        "amazon.vendor.transaction", string="Acknowledgement Transaction", readonly=True, copy=False
+    )
+
     _amazon_order_uniq = models.UniqueIndex(
         "(amazon_account_id, amazon_order_ref) WHERE amazon_order_ref IS NOT NULL",
         "This Amazon order is already imported for this Amazon account.",
@@ -160,6 +208,21 @@ class SaleOrder(models.Model):
         )._amazon_send_cancellation()
         return True
 
+    def action_amazon_acknowledge(self):
+        """Send the acknowledgement of these purchase orders as their lines propose it."""
+        self._amazon_send_acknowledgement()
+        return True
+
+    def _amazon_send_acknowledgement(self):
+        orders = self.filtered(
+            lambda o: o.amazon_channel == "vendor" and o.amazon_ack_state in ("proposed", "failed")
+        )
+        if not orders:
+            return
+        orders.order_line._check_amazon_acknowledgement()
+        orders.write({"amazon_ack_state": "to_send", "amazon_ack_error": False})
+        self.env.ref("amazon_connector.ir_cron_amazon_vendor_acknowledgements")._trigger()
+
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
         if self.amazon_account_id:
@@ -177,6 +240,79 @@ class SaleOrderLine(models.Model):
     amazon_order_item_id = fields.Char(
         readonly=True, copy=False, help="Amazon's id of the order item this line sells."
     )
+
+    # Vendor Central: the item of the purchase order, and the acknowledgement proposed for it
+    amazon_item_sequence = fields.Char(string="Amazon Item", readonly=True, copy=False)
+    amazon_asin = fields.Char(string="ASIN", readonly=True, copy=False)
+    amazon_vendor_product_ref = fields.Char(string="Vendor Product ID", readonly=True, copy=False)
+    amazon_ordered_qty = fields.Float(
+        string="Ordered by Amazon", readonly=True, copy=False, digits="Product Unit"
+    )
+    amazon_quantity_unit = fields.Selection(
+        [("Eaches", "Units"), ("Cases", "Cases")], string="Ordered In", readonly=True, copy=False
+    )
+    amazon_unit_size = fields.Integer(string="Case Size", readonly=True, copy=False, default=1)
+    amazon_back_order_allowed = fields.Boolean(readonly=True, copy=False)
+    amazon_net_cost = fields.Float(string="Amazon's Net Cost", readonly=True, copy=False)
+    amazon_accepted_qty = fields.Float(string="Accept", copy=False, digits="Product Unit")
+    amazon_backordered_qty = fields.Float(string="Back-order", copy=False, digits="Product Unit")
+    amazon_rejected_qty = fields.Float(string="Reject", copy=False, digits="Product Unit")
+    amazon_rejection_reason = fields.Selection(
+        amazon_value_selection(REJECTION_REASONS), string="Rejection Reason", copy=False
+    )
+
+    @api.onchange("amazon_accepted_qty")
+    def _onchange_amazon_accepted_qty(self):
+        """What is not accepted is back-ordered or rejected, as the account's policy says."""
+        for line in self.filtered("amazon_item_sequence"):
+            short = max(0.0, line.amazon_ordered_qty - line.amazon_accepted_qty)
+            policy = line.order_id.amazon_account_id.vendor_shortage_policy
+            backorder = policy == "backorder" and line.amazon_back_order_allowed
+            line.amazon_backordered_qty = short if backorder else 0.0
+            line.amazon_rejected_qty = 0.0 if backorder else short
+            if line.amazon_rejected_qty and not line.amazon_rejection_reason:
+                line.amazon_rejection_reason = "TemporarilyUnavailable"
+
+    @api.constrains(
+        "amazon_accepted_qty", "amazon_backordered_qty", "amazon_rejected_qty", "amazon_ordered_qty"
+    )
+    def _check_amazon_acknowledgement(self):
+        for line in self.filtered("amazon_item_sequence"):
+            quantities = (
+                line.amazon_accepted_qty,
+                line.amazon_backordered_qty,
+                line.amazon_rejected_qty,
+            )
+            if min(quantities) < 0 or sum(quantities) != line.amazon_ordered_qty:
+                raise ValidationError(
+                    self.env._(
+                        "Item %(item)s of purchase order %(po)s: accepted, back-ordered and "
+                        "rejected quantities must add up to the %(ordered)s units Amazon ordered.",
+                        item=line.amazon_item_sequence,
+                        po=line.order_id.amazon_order_ref,
+                        ordered=line.amazon_ordered_qty,
+                    )
+                )
+            if line.amazon_rejected_qty and not line.amazon_rejection_reason:
+                raise ValidationError(
+                    self.env._(
+                        "Item %(item)s of purchase order %(po)s: give Amazon the reason of the "
+                        "rejected units.",
+                        item=line.amazon_item_sequence,
+                        po=line.order_id.amazon_order_ref,
+                    )
+                )
+            size = line.amazon_unit_size if line.amazon_quantity_unit == "Cases" else 1
+            if size > 1 and any(quantity % size for quantity in quantities):
+                raise ValidationError(
+                    self.env._(
+                        "Item %(item)s of purchase order %(po)s is ordered in cases of "
+                        "%(size)s: acknowledge whole cases.",
+                        item=line.amazon_item_sequence,
+                        po=line.order_id.amazon_order_ref,
+                        size=size,
+                    )
+                )
 
     def _prepare_qty_invoiced(self):
         # A refund Amazon made is money given back, not units to invoice again: its credit

@@ -11,3 +11,4 @@ from . import test_import_defects
 from . import test_fba_returns
 from . import test_buyer_data
 from . import test_refunds
+from . import test_vendor_orders

@@ -203,5 +203,6 @@ def test_amazon_menu_under_sales(rpc):
         "Sales/Amazon/Offers",
         "Sales/Amazon/Accounts",
         "Sales/Amazon/Feeds",
+        "Sales/Amazon/Vendor Transactions",
         "Sales/Amazon/Marketplaces",
     }

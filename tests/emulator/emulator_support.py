@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from amazon_emulator import find_models_dir, make_order
+from amazon_emulator import find_models_dir, make_order, make_purchase_order
 
 MODELS_DIR = find_models_dir()
 requires_models = pytest.mark.skipif(
@@ -125,3 +125,77 @@ def sample_order(
 
 def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Vendor retail procurement (Vendor Orders, Vendor Transaction Status)
+
+PURCHASE_ORDERS_PATH = "/vendor/orders/v1/purchaseOrders"
+ACKNOWLEDGEMENTS_PATH = "/vendor/orders/v1/acknowledgements"
+TRANSACTIONS_PATH = "/vendor/transactions/v1/transactions"
+VENDOR_CODE = "VNDR1"
+
+
+def sample_purchase_order(number: str = "PO000001", hours_ago: float = 24, **overrides) -> dict:
+    """A New purchase order placed `hours_ago` before NOW: 10 eaches of a mug at 12.50 (no
+    backorders), and 2 cases of 6 glasses at 3.00 (backorders allowed)."""
+    arguments = {
+        "items": [
+            {"vendor_sku": "MUG-1", "asin": "B000MUG001", "quantity": 10, "net_cost": "12.50"},
+            {
+                "vendor_sku": "GLASS-6",
+                "asin": "B000GLS006",
+                "quantity": 2,
+                "unit_of_measure": "Cases",
+                "unit_size": 6,
+                "net_cost": "3.00",
+                "back_order_allowed": True,
+            },
+        ],
+        "created": NOW - timedelta(hours=hours_ago),
+        **overrides,
+    }
+    return make_purchase_order(number, **arguments)
+
+
+def acknowledgement(number: str, items: list[dict], party: str = VENDOR_CODE) -> dict:
+    """An OrderAcknowledgement of the purchase order, dated NOW."""
+    return {
+        "purchaseOrderNumber": number,
+        "sellingParty": {"partyId": party},
+        "acknowledgementDate": iso(NOW),
+        "items": items,
+    }
+
+
+def acknowledged_item(sequence: str, ordered: dict, net_cost: str | None, *lines) -> dict:
+    """An OrderAcknowledgementItem: the item's sequence number, its ordered quantity, its net
+    cost (None leaves it out) and acknowledgement lines (see `ack_line`)."""
+    item = {"itemSequenceNumber": sequence, "orderedQuantity": ordered}
+    if net_cost is not None:
+        item["netCost"] = {"currencyCode": "USD", "amount": net_cost}
+    item["itemAcknowledgements"] = list(lines)
+    return item
+
+
+def ack_line(code: str, amount: int, unit: str | None = None, **extra) -> dict:
+    """An OrderItemAcknowledgement of `amount` (in `unit`, else the ordered quantity's)."""
+    quantity: dict = {"amount": amount}
+    if unit:
+        quantity["unitOfMeasure"] = unit
+    return {"acknowledgementCode": code, "acknowledgedQuantity": quantity, **extra}
+
+
+def full_acceptance(number: str = "PO000001") -> dict:
+    """An acknowledgement accepting all of `sample_purchase_order`."""
+    return acknowledgement(
+        number,
+        [
+            acknowledged_item("1", {"amount": 10}, "12.50", ack_line("Accepted", 10)),
+            acknowledged_item(
+                "2",
+                {"amount": 2, "unitOfMeasure": "Cases", "unitSize": 6},
+                "3.00",
+                ack_line("Accepted", 2),
+            ),
+        ],
+    )
