@@ -25,6 +25,7 @@ with warnings.catch_warnings():
     from bravado_core.exception import SwaggerValidationError
     from bravado_core.spec import Spec
     from bravado_core.swagger20_validator import get_validator_type
+    from swagger_spec_validator.common import SwaggerValidationWarning
 
 _log = logging.getLogger("amazon_emulator")
 
@@ -43,10 +44,16 @@ MODEL_FILES = {
     "vendorTransactionStatus": (
         "models/vendor-transaction-status-api-model/vendorTransactionStatus.json"
     ),
+    "vendorShipments": "models/vendor-shipments-api-model/vendorShipments.json",
+    "vendorInvoices": "models/vendor-invoices-api-model/vendorInvoices.json",
 }
 # Models whose query date-times Amazon also reads without a UTC offset, as UTC: Amazon's own
 # sandbox requests of the Vendor Orders model send `createdAfter=2019-08-20T14:00:00`.
-OFFSETLESS_DATE_TIME_MODELS = frozenset({"vendorOrders"})
+OFFSETLESS_DATE_TIME_MODELS = frozenset({"vendorOrders", "vendorShipments"})
+# Models whose body date-times (requests and responses) may come without offset, as UTC:
+# the Vendor Shipments model's examples and Amazon's SubmitShipments tutorial send
+# `"transactionDate": "2019-08-07T19:56:45.632"`.
+OFFSETLESS_BODY_DATE_TIME_MODELS = frozenset({"vendorShipments"})
 _LOCAL_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")
 MODELS_MISSING_WARNING = (
     "amazon_emulator: Amazon API models not found (set AMAZON_MODELS_DIR); "
@@ -190,6 +197,8 @@ class _LoadedModel:
         self.spec = _build_spec(spec_dict, path)
         self.checker = _SchemaChecker(self.spec)
         self.strict_spec = _build_spec(_strict_copy(spec_dict), path, validate_spec=False)
+        if name in OFFSETLESS_BODY_DATE_TIME_MODELS:
+            _accept_offsetless_date_times(self.strict_spec)
         self.strict_checker = _SchemaChecker(self.strict_spec)
         self.operations = [
             ContractOperation(op["operationId"], method.upper(), template, name)
@@ -219,12 +228,27 @@ def _build_spec(spec_dict: dict, path: Path, validate_spec: bool = True) -> Spec
     origin = path.as_uri()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
+        # The Vendor Invoices model gives its body schema's $ref an example beside it.
+        warnings.simplefilter("ignore", SwaggerValidationWarning)
         try:
             return Spec.from_dict(spec_dict, origin_url=origin, config=config)
         except SwaggerValidationError:
             # Some of Amazon's models do not pass the Swagger 2.0 meta-validation.
             config["validate_swagger_spec"] = False
             return Spec.from_dict(spec_dict, origin_url=origin, config=config)
+
+
+def _accept_offsetless_date_times(spec: Spec) -> None:
+    """The spec's date-time format also takes a date-time without offset (as UTC)."""
+    checker = spec.format_checker
+    check, raises = checker.checkers["date-time"]
+
+    def date_time(value) -> bool:
+        if isinstance(value, str) and _LOCAL_DATE_TIME.match(value):
+            value += "Z"
+        return check(value)
+
+    checker.checkers["date-time"] = (date_time, raises)
 
 
 def _strict_copy(spec_dict: dict) -> dict:

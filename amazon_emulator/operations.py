@@ -25,7 +25,9 @@ from .reports import ReportDesk, ReportInputError, next_reports_token, parse_rep
 from .search import SearchInputError, next_page_token, parse_search_request
 from .shipments import ShipmentDesk, ShipmentRejected
 from .store import EmulatorStore, SellerAccount
+from .vendor_invoices import VendorInvoicesDesk, VendorInvoicesInputError
 from .vendor_orders import PURCHASE_ORDER_NUMBER, VendorOrdersDesk, VendorOrdersInputError
+from .vendor_shipments import VendorShipmentsDesk, VendorShipmentsInputError
 from .vendor_transactions import INVALID_TRANSACTION_ID, TransactionDesk, is_transaction_id
 from .wire import (
     TOKEN_EXPIRED,
@@ -108,6 +110,14 @@ ROUTES = (
         re.compile(r"^/vendor/transactions/v1/transactions/(?P<transactionId>[^/]+)$"),
         "getTransaction",
     ),
+    Route("POST", re.compile(r"^/vendor/shipping/v1/shipments$"), "SubmitShipments"),
+    Route("GET", re.compile(r"^/vendor/shipping/v1/shipments$"), "GetShipmentDetails"),
+    Route(
+        "POST",
+        re.compile(r"^/vendor/shipping/v1/shipmentConfirmations$"),
+        "SubmitShipmentConfirmations",
+    ),
+    Route("POST", re.compile(r"^/vendor/payments/v1/invoices$"), "submitInvoices"),
     Route("PUT", re.compile(rf"^{DOCUMENTS_PATH}/upload/(?P<documentId>[^/]+)$"), UPLOAD_OPERATION),
     Route(
         "GET", re.compile(rf"^{DOCUMENTS_PATH}/download/(?P<documentId>[^/]+)$"), DOWNLOAD_OPERATION
@@ -139,6 +149,8 @@ class Operations:
         finances: FinanceDesk,
         vendor_orders: VendorOrdersDesk,
         vendor_transactions: TransactionDesk,
+        vendor_shipments: VendorShipmentsDesk,
+        vendor_invoices: VendorInvoicesDesk,
         base_url: Callable[[], str],
     ):
         self._store = store
@@ -150,6 +162,8 @@ class Operations:
         self._listings = listings
         self._vendor_orders = vendor_orders
         self._vendor_transactions = vendor_transactions
+        self._vendor_shipments = vendor_shipments
+        self._vendor_invoices = vendor_invoices
         self._base_url = base_url
         self._url_key = secrets.token_bytes(32)
 
@@ -227,6 +241,10 @@ class Operations:
             "getPurchaseOrder": self.get_purchase_order,
             "submitAcknowledgement": self.submit_acknowledgement,
             "getTransaction": self.get_transaction,
+            "SubmitShipments": self.submit_shipments,
+            "GetShipmentDetails": self.get_shipment_details,
+            "SubmitShipmentConfirmations": self.submit_shipment_confirmations,
+            "submitInvoices": self.submit_invoices,
         }
         return handlers[operation](seller, request, path_params)
 
@@ -468,6 +486,52 @@ class Operations:
         if transaction is None:
             return error_reply(404, "NotFound", f"Transaction {transaction_id} was not found.")
         return json_reply(200, transaction.to_api())
+
+    # Vendor Shipments v1
+
+    def submit_shipments(self, seller: SellerAccount, request: Request, _path_params) -> Reply:
+        return self._vendor_submission(
+            request,
+            "SubmitShipments",
+            lambda body: self._vendor_shipments.submit_shipments(seller, body),
+        )
+
+    def get_shipment_details(self, seller: SellerAccount, request: Request, _path_params):
+        try:
+            body = self._vendor_shipments.list_shipments(seller, request.query)
+        except VendorShipmentsInputError as error:
+            return error_reply(400, error.code, error.message, error.details)
+        return json_reply(200, body)
+
+    def submit_shipment_confirmations(
+        self, seller: SellerAccount, request: Request, _path_params
+    ) -> Reply:
+        return self._vendor_submission(
+            request,
+            "SubmitShipmentConfirmationsRequest",
+            lambda body: self._vendor_shipments.submit_confirmations(seller, body),
+        )
+
+    # Vendor Invoices v1
+
+    def submit_invoices(self, seller: SellerAccount, request: Request, _path_params) -> Reply:
+        return self._vendor_submission(
+            request,
+            "SubmitInvoicesRequest",
+            lambda body: self._vendor_invoices.submit_invoices(seller, body),
+        )
+
+    @staticmethod
+    def _vendor_submission(request: Request, kind: str, submit: Callable[[dict], str]) -> Reply:
+        """A vendor submission: 202 with its transaction id, or Amazon's 400 at once."""
+        body = _json_object(request)
+        if body is None:
+            return invalid_input(f"The request body must be a {kind} object.")
+        try:
+            transaction_id = submit(body)
+        except (VendorShipmentsInputError, VendorInvoicesInputError) as error:
+            return error_reply(400, "InvalidInput", error.message)
+        return json_reply(202, {"payload": {"transactionId": transaction_id}})
 
     # Pre-signed document URLs (Amazon's S3: no access token, a signature that expires)
 

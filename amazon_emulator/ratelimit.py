@@ -41,6 +41,10 @@ USAGE_PLANS = {
     "getPurchaseOrder": UsagePlan(10, 10),
     "submitAcknowledgement": UsagePlan(10, 10),
     "getTransaction": UsagePlan(10, 20),
+    "SubmitShipments": UsagePlan(10, 10),
+    "GetShipmentDetails": UsagePlan(10, 10),
+    "SubmitShipmentConfirmations": UsagePlan(10, 10),
+    "submitInvoices": UsagePlan(10, 10),
 }
 
 

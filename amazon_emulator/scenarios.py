@@ -19,6 +19,7 @@ from decimal import Decimal
 from .clock import as_utc
 from .marketplaces import get_marketplace
 from .orders import make_order
+from .vendor_orders import make_purchase_order
 
 DEMO_SELLER_ID = "A1DEMOSELLER0001"
 DEMO_CLIENT_ID = "amzn1.application-oa2-client.demo"
@@ -142,7 +143,46 @@ def demo_scenario(now: datetime) -> dict:
         "orders": {DEMO_SELLER_ID: orders},
         "refunds": {DEMO_SELLER_ID: [refund]},
         "settlements": {DEMO_SELLER_ID: [settlement]},
+        "purchase_orders": {DEMO_SELLER_ID: _demo_purchase_orders(now)},
     }
+
+
+def _demo_purchase_orders(now: datetime) -> list[dict]:
+    """Amazon, as the demo vendor's customer: three purchase orders of the last day, one
+    covered by stock, one partly (back-orders allowed), one for a product out of stock."""
+    lines = [
+        ("DEMO0001", "ABE2", [("DEMO-MUG-01", "B0DEMOMUG1", 2, "Cases", 6, "6.45", False)]),
+        ("DEMO0002", "ABE8", [("DEMO-BOTTLE-75", "B0DEMOBTL7", 20, "Eaches", 1, "9.80", True)]),
+        (
+            "DEMO0003",
+            "BFI4",
+            [
+                ("DEMO-NOTEBOOK-A5", "B0DEMONTA5", 30, "Eaches", 1, "3.90", False),
+                ("DEMO-TSHIRT-M", "B0DEMOTSHM", 10, "Eaches", 1, "11.50", True),
+            ],
+        ),
+    ]
+    return [
+        make_purchase_order(
+            number,
+            ship_to=ship_to,
+            items=[
+                {
+                    "vendor_sku": sku,
+                    "asin": asin,
+                    "quantity": quantity,
+                    "unit_of_measure": unit,
+                    "unit_size": size,
+                    "net_cost": cost,
+                    "currency": "USD",
+                    "back_order_allowed": back_order,
+                }
+                for sku, asin, quantity, unit, size, cost, back_order in items
+            ],
+            created=now - timedelta(hours=20 - 6 * position),
+        )
+        for position, (number, ship_to, items) in enumerate(lines)
+    ]
 
 
 def _demo_seller() -> dict:

@@ -51,7 +51,9 @@ from .settlements import (
 )
 from .shipments import ShipmentDesk
 from .store import EmulatorStore, SellerAccount, marketplace_ids_of
+from .vendor_invoices import VendorInvoicesDesk
 from .vendor_orders import VendorOrdersDesk
+from .vendor_shipments import VendorShipmentsDesk
 from .vendor_transactions import TransactionDesk
 from .wire import Reply, Request, error_reply, invalid_input
 
@@ -97,8 +99,9 @@ class AmazonEmulator:
         """`feed_processing_polls`: how many getFeed calls answer IN_PROGRESS before a feed is
         processed (DONE or FATAL); 0 processes feeds when they are created.
         `report_processing_polls`: the same for requested reports and getReport.
-        `vendor_transaction_polls`: the same for vendor submissions (submitAcknowledgement)
-        and getTransaction (Processing, then Success or Failure)."""
+        `vendor_transaction_polls`: the same for vendor submissions (submitAcknowledgement,
+        SubmitShipments, SubmitShipmentConfirmations, submitInvoices) and getTransaction
+        (Processing, then Success or Failure)."""
         self._address = (host, port)
         self._clock = clock or utc_now
         self._models_dir = models_dir
@@ -128,6 +131,16 @@ class AmazonEmulator:
             self.now, processing_polls=vendor_transaction_polls
         )
         self._vendor_orders = VendorOrdersDesk(self._store, self.now, self._vendor_transactions)
+        self._vendor_shipments = VendorShipmentsDesk(
+            self._store, self.now, self._vendor_transactions, self._vendor_orders
+        )
+        self._vendor_invoices = VendorInvoicesDesk(
+            self._store,
+            self.now,
+            self._vendor_transactions,
+            self._vendor_orders,
+            self._vendor_shipments,
+        )
         self._reports.set_generator(RETURNS_REPORT_TYPE, self._returns.report_document)
         self._operations = Operations(
             self._store,
@@ -139,6 +152,8 @@ class AmazonEmulator:
             finances=self._finances,
             vendor_orders=self._vendor_orders,
             vendor_transactions=self._vendor_transactions,
+            vendor_shipments=self._vendor_shipments,
+            vendor_invoices=self._vendor_invoices,
             base_url=lambda: self.url,
         )
         self._faults = FaultQueue()
@@ -299,9 +314,10 @@ class AmazonEmulator:
         """Add sellers, orders, refunds, settlements and purchase orders: `{"sellers":
         [add_seller kwargs...], "orders": {seller_id: [Order...]}, "refunds": {seller_id:
         [add_refund kwargs...]}, "settlements": {seller_id: [add_settlement kwargs...]},
-        "purchase_orders": {seller_id: [Vendor Orders Order...]}}` (in a JSON file, times are
-        ISO 8601 strings), or the name of a built-in scenario ("demo"). Refunds are made after
-        the orders, settlements after both, from them."""
+        "purchase_orders": {seller_id: [Vendor Orders Order...]}, "vendor_freight_terms":
+        {seller_id: "Prepaid" or "Collect"}}` (in a JSON file, times are ISO 8601 strings), or
+        the name of a built-in scenario ("demo"). Refunds are made after the orders,
+        settlements after both, from them."""
         if isinstance(data, str):
             data = scenarios.build_scenario(data, self.now())
         for seller in data.get("sellers", []):
@@ -318,6 +334,8 @@ class AmazonEmulator:
         for seller_id, purchase_orders in data.get("purchase_orders", {}).items():
             for purchase_order in purchase_orders:
                 self.add_purchase_order(seller_id, purchase_order)
+        for seller_id, term in data.get("vendor_freight_terms", {}).items():
+            self.set_vendor_freight_term(seller_id, term)
 
     def load_scenario_file(self, path: str | os.PathLike) -> None:
         self.load_scenario(json.loads(Path(path).read_text(encoding="utf-8")))
@@ -679,6 +697,98 @@ class AmazonEmulator:
         transaction ends Failure with this error, nothing applied. Each call fails one more."""
         self._vendor_transactions.fail_next(number, code, message, details)
 
+    # Vendor Shipments (routing requests, GetShipmentDetails, shipment confirmations)
+
+    def set_vendor_freight_term(self, seller_id: str, term: str) -> None:
+        """The vendor's freight term with Amazon: "Prepaid" (the default: the vendor ships
+        and pays) or "Collect" (WePay: Amazon routes the shipment and picks it up; routing
+        requests and shipment confirmations then need Amazon's reference number)."""
+        self._vendor_shipments.set_freight_term(seller_id, term)
+
+    def vendor_freight_term(self, seller_id: str) -> str:
+        return self._vendor_shipments.freight_term(seller_id)
+
+    @property
+    def vendor_auto_route(self) -> bool:
+        """True (the default; `reset()` restores it): a Collect routing request Amazon takes
+        gets its carrier at once. False: it stays TransportationRequested until
+        `route_vendor_shipment`."""
+        return self._vendor_shipments.auto_route
+
+    @vendor_auto_route.setter
+    def vendor_auto_route(self, auto_route: bool) -> None:
+        self._vendor_shipments.auto_route = bool(auto_route)
+
+    def vendor_shipment_requests(self, seller_id: str) -> list[dict]:
+        """The shipments of the vendor's SubmitShipments submissions, oldest first:
+        {transaction_id, vendor_shipment_identifier, transaction_type (New, Cancel),
+        purchase_order_numbers, status (Processing, Success, Failure), received, processed,
+        errors (the transaction's, on Failure), shipment (the Shipment as sent)}."""
+        return self._vendor_shipments.shipment_requests(seller_id)
+
+    def route_vendor_shipment(
+        self,
+        seller_id: str,
+        vendor_shipment_id: str,
+        *,
+        arn: str | None = None,
+        carrier_scac: str = "UPSN",
+        carrier_name: str = "UPS Freight",
+        pickup: datetime | str | tuple | None = None,
+        carrier_reference: str | None = None,
+    ) -> dict:
+        """Amazon assigns the carrier of the vendor's Collect shipment now, or again
+        (overriding the earlier assignment): status CarrierAssigned, the carrier's name and
+        SCAC, its shipment reference (PRO number; `carrier_reference`, else one made up), the
+        pickup window `pickup` ((start, end), or a start with a 4-hour window; default: the
+        requested pickup). `arn` replaces the Amazon Reference Number. Returns
+        `vendor_shipment`; KeyError for an unknown shipment, ValueError for a Prepaid,
+        cancelled or shipped one."""
+        return self._vendor_shipments.route(
+            seller_id,
+            vendor_shipment_id,
+            arn=arn,
+            carrier_scac=carrier_scac,
+            carrier_name=carrier_name,
+            reference=carrier_reference,
+            pickup=pickup,
+        )
+
+    def vendor_shipment(self, seller_id: str, vendor_shipment_id: str) -> dict | None:
+        """The vendor's shipment (a routing request Amazon took), None when unknown:
+        {vendor_shipment_identifier, status (Created, TransportationRequested,
+        CarrierAssigned, Shipped, or Cancelled), freight_term, arn, carrier ({name, scac,
+        reference} or None), scheduled_pickup ((start, end) or None), carrier_assigned,
+        created, cancelled, confirmed, purchase_order_numbers, shipment (as
+        GetShipmentDetails serves it)}."""
+        return self._vendor_shipments.shipment(seller_id, vendor_shipment_id)
+
+    def vendor_shipment_confirmations(self, seller_id: str, number: str | None = None):
+        """The shipment confirmations (ASNs) the vendor submitted (naming purchase order
+        `number`, or all), oldest first: {transaction_id, shipment_identifier,
+        confirmation_type, purchase_order_numbers, status, received, processed, errors,
+        items, replaced (a later Replace took its place), confirmation (as sent)}. `items`,
+        once applied (Success): {purchase_order_number, item_sequence_number (the order's),
+        shipment_item_sequence_number, amazon_product_identifier, vendor_product_identifier,
+        shipped (eaches)}; None before."""
+        return self._vendor_shipments.confirmations(seller_id, number)
+
+    def vendor_shipped_quantities(self, seller_id: str, number: str) -> dict[str, int]:
+        """The eaches the vendor's applied confirmations shipped of the purchase order's
+        items, by item sequence number (items shipped only)."""
+        return self._vendor_shipments.shipped_quantities(seller_id, number)
+
+    # Vendor Invoices
+
+    def vendor_invoices(self, seller_id: str) -> list[dict]:
+        """The invoices (and credit notes) the vendor submitted, oldest first:
+        {transaction_id, invoice_id, invoice_type, purchase_order_numbers, status, received,
+        processed, errors, items, invoice (as sent)}. `items`, once applied (Success):
+        {purchase_order_number, item_sequence_number (the order's),
+        invoice_item_sequence_number, amazon_product_identifier, vendor_product_identifier,
+        invoiced (eaches), net_cost, net_amount}; None before."""
+        return self._vendor_invoices.invoices(seller_id)
+
     @property
     def vendor_transaction_polls(self) -> int:
         """How many getTransaction calls answer Processing before a vendor submission is
@@ -693,9 +803,10 @@ class AmazonEmulator:
 
     def reset(self) -> None:
         """Forget sellers, orders, tokens, shipments, listings, feeds, reports, FBA returns,
-        refunds, purchase orders, vendor acknowledgements and transactions (and the failures
-        forced on them; vendor_transaction_polls back to its default), faults, recorded
-        requests and violations (report generators stay)."""
+        refunds, purchase orders, vendor acknowledgements, routing requests and shipments,
+        shipment confirmations, invoices, freight terms and transactions (and the failures
+        forced on them; vendor_transaction_polls and vendor_auto_route back to their
+        defaults), faults, recorded requests and violations (report generators stay)."""
         self._store.reset()
         self._shipments.reset()
         self._listings.reset()
@@ -705,6 +816,8 @@ class AmazonEmulator:
         self._returns.reset()
         self._finances.reset()
         self._vendor_orders.reset()
+        self._vendor_shipments.reset()
+        self._vendor_invoices.reset()
         self._vendor_transactions.reset()
         self._faults.clear()
         self._rate_limiter.reset()

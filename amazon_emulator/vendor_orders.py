@@ -511,6 +511,17 @@ class VendorOrdersDesk:
             self._set_state(stored, "Closed", self._clock())
             return copy.deepcopy(stored.order)
 
+    def snapshot(self, seller_id: str, number: str) -> PurchaseOrderSnapshot | None:
+        """The order and its acknowledged quantities as they are now (copies), for the desks
+        that follow purchase orders (shipments, invoices); None when the vendor has none."""
+        with self._lock:
+            stored = self._seller_orders(seller_id).get(number)
+            if stored is None:
+                return None
+            return PurchaseOrderSnapshot(
+                copy.deepcopy(stored.order), copy.deepcopy(stored.acknowledged)
+            )
+
     def acknowledgements(self, seller_id: str, number: str | None = None) -> list[dict]:
         """The acknowledgements the vendor submitted (of one order), oldest first."""
         with self._lock:
@@ -703,6 +714,92 @@ class VendorOrdersDesk:
     def _seller_orders(self, seller_id: str) -> dict[str, _StoredOrder]:
         self._store.seller(seller_id)  # raises KeyError for an unknown seller
         return self._orders.setdefault(seller_id, {})
+
+
+# Purchase orders as the shipments and invoices desks see them
+
+
+@dataclass(frozen=True)
+class PurchaseOrderSnapshot:
+    """A purchase order and what its latest acknowledgements said of its items."""
+
+    order: dict
+    acknowledged: dict[str, dict]  # item sequence number -> `_acknowledged_quantities`
+
+    @property
+    def number(self) -> str:
+        return self.order.get("purchaseOrderNumber")
+
+    @property
+    def state(self) -> str | None:
+        return self.order.get("purchaseOrderState")
+
+    @property
+    def details(self) -> dict:
+        return self.order.get("orderDetails") or {}
+
+    @property
+    def items(self) -> list[dict]:
+        return self.details.get("items") or []
+
+    @property
+    def selling_party(self) -> str | None:
+        return (self.details.get("sellingParty") or {}).get("partyId")
+
+    def find_item(
+        self,
+        sequence: str | int | None = None,
+        asin: str | None = None,
+        vendor_id: str | None = None,
+    ) -> dict | None:
+        """The order's item a shipment or invoice line stands for. Their line numbers are the
+        document's own ("001", "002"... referenced from cartons and pallets), so the product
+        identifiers decide when given (all those given must agree); the line number only
+        when no identifier is given, or to choose between items of the same product."""
+        if asin is None and vendor_id is None:
+            if sequence is None:
+                return None
+            return next(
+                (
+                    item
+                    for item in self.items
+                    if _same_sequence(item.get("itemSequenceNumber"), str(sequence))
+                ),
+                None,
+            )
+        candidates = [
+            item
+            for item in self.items
+            if asin in (None, item.get("amazonProductIdentifier"))
+            and vendor_id in (None, item.get("vendorProductIdentifier"))
+        ]
+        if len(candidates) > 1 and sequence is not None:
+            same_line = [
+                item
+                for item in candidates
+                if _same_sequence(item.get("itemSequenceNumber"), str(sequence))
+            ]
+            candidates = same_line or candidates
+        return candidates[0] if candidates else None
+
+    def shippable(self, item: Mapping) -> int:
+        """Eaches the vendor may ship of the item: accepted and backordered."""
+        quantities = self.acknowledged.get(item.get("itemSequenceNumber")) or {}
+        return quantities.get("accepted", 0) + quantities.get("backordered", 0)
+
+    def net_cost(self, item: Mapping) -> tuple[Decimal | None, str | None]:
+        """The item's net cost (per each or weight unit) and currency: the acknowledged net
+        cost, else the order's."""
+        ordered = item.get("netCost") or {}
+        acknowledged = (self.acknowledged.get(item.get("itemSequenceNumber")) or {}).get("net_cost")
+        cost = _amount({"amount": acknowledged}) if acknowledged is not None else None
+        return (cost if cost is not None else _amount(ordered)), ordered.get("currencyCode")
+
+
+def item_eaches(quantity: Mapping, item: Mapping | None) -> int:
+    """The eaches of an `ItemQuantity` of a purchase order's item (Cases times unitSize, else
+    the item's case size), for any of the vendor APIs' ItemQuantity."""
+    return _eaches(quantity, _ordered(item or {}))
 
 
 # Acknowledgement rules

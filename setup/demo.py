@@ -105,6 +105,28 @@ if connected:
     env.cr.commit()
     account._import_settlements()  # and the daily settlement import
     env.cr.commit()
+vendor = ensure(
+    "amazon.account",
+    [("kind", "=", "vendor"), ("company_id", "=", company.id)],
+    {"name": "Demo Amazon vendor account (emulator)", "kind": "vendor", "company_id": company.id},
+)
+vendor.write(
+    {
+        "region": "na",
+        "lwa_client_id": "amzn1.application-oa2-client.demo",
+        "lwa_client_secret": "demo-client-secret",
+        "refresh_token": "Atzr|demo-refresh-token",
+        "api_endpoint": EMULATOR_URL,
+        "lwa_endpoint": f"{EMULATOR_URL}/auth/o2/token",
+        "vendor_warehouse_id": fbm_warehouse.id,
+        "order_import_days": 7,
+    }
+)
+if vendor._check_connection():
+    env.cr.commit()
+    vendor._sync_orders()  # Amazon's purchase orders, with acknowledgements proposed from stock
+env.cr.commit()
+purchase_orders = env["sale.order"].search_count([("amazon_account_id", "=", vendor.id)])
 orders = env["sale.order"].search([("amazon_account_id", "=", account.id)])
 print(
     f"demo account {account.name!r}: {account.state}, marketplaces "
@@ -115,3 +137,4 @@ print(
     f"{env['amazon.settlement'].search_count([('account_id', '=', account.id)])} settlements"
     + ("" if connected else f" ({account.last_error})")
 )
+print(f"demo vendor account {vendor.name!r}: {vendor.state}, {purchase_orders} purchase orders")

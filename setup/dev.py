@@ -489,6 +489,7 @@ BENCHMARKS = {
     "orders": ("order_import.py", "BENCH_ORDERS"),
     "offers": ("offer_export.py", "BENCH_OFFERS"),
     "settlements": ("settlement_import.py", "BENCH_ORDERS"),
+    "vendor": ("vendor_orders.py", "BENCH_ORDERS"),
 }
 
 

@@ -36,6 +36,10 @@ DEFAULT_USAGE_PLANS = {
     "getPurchaseOrder": (10.0, 10),
     "submitAcknowledgement": (10.0, 10),
     "getTransaction": (10.0, 20),
+    "SubmitShipments": (10.0, 10),
+    "GetShipmentDetails": (10.0, 10),
+    "SubmitShipmentConfirmations": (10.0, 10),
+    "submitInvoices": (10.0, 10),
 }
 FALLBACK_USAGE_PLAN = (1.0, 5)
 

@@ -8,7 +8,7 @@ the client passes 600 lines. Plain Python, no ORM; the documents layer
 
 from datetime import datetime, timedelta, timezone
 
-from sp_api.api import VendorOrders, VendorTransactionStatus
+from sp_api.api import VendorInvoices, VendorOrders, VendorShipments, VendorTransactionStatus
 
 from .errors import AmazonInvalidResponseError, AmazonRequestError
 from .pagination import Page, iter_pages
@@ -131,6 +131,61 @@ class VendorOperations:
             data=body,
         )
         return response.payload
+
+    def submit_shipments(self, body):
+        """Vendor Shipments SubmitShipments (routing requests): the 202 payload, with the
+        transaction id."""
+        return self._call_path(
+            "SubmitShipments", VendorShipments, "POST", "/vendor/shipping/v1/shipments", data=body
+        ).payload
+
+    def get_shipment_details(self, *, next_token=None, limit=50, **filters):
+        """Vendor Shipments GetShipmentDetails: one page of shipments (carrier, Amazon's
+        reference number, status). `filters` are the model's query parameters in snake case
+        (vendor_shipment_identifier, buyer_reference_number, created_after...); dates may be
+        datetimes. The Page's `items` are the shipments, `raw` the payload."""
+        operation = "GetShipmentDetails"
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 50:
+            raise AmazonRequestError(f"{operation}: limit is 1 to 50", operation=operation)
+        params = {"limit": limit}
+        for name, value in filters.items():
+            if value is None:
+                continue
+            key = "".join(
+                part if position == 0 else part.capitalize()
+                for position, part in enumerate(name.split("_"))
+            )
+            params[key] = amazon_timestamp(_aware(value)) if isinstance(value, datetime) else value
+        if next_token:
+            params["nextToken"] = next_token
+        payload = self._call_path(
+            operation, VendorShipments, "GET", "/vendor/shipping/v1/shipments", params=params
+        ).payload
+        shipments = payload.get("shipments", []) if isinstance(payload, dict) else None
+        if not isinstance(shipments, list):
+            raise AmazonInvalidResponseError(
+                f"{operation} answered without a list of shipments", operation=operation
+            )
+        pagination = payload.get("pagination") or {}
+        token = pagination.get("nextToken") if isinstance(pagination, dict) else None
+        return Page(items=shipments, next_token=token or None, raw=payload)
+
+    def submit_shipment_confirmations(self, body):
+        """Vendor Shipments SubmitShipmentConfirmations (advance shipment notices): the 202
+        payload, with the transaction id."""
+        return self._call_path(
+            "SubmitShipmentConfirmations",
+            VendorShipments,
+            "POST",
+            "/vendor/shipping/v1/shipmentConfirmations",
+            data=body,
+        ).payload
+
+    def submit_invoices(self, body):
+        """Vendor Invoices submitInvoices: the 202 payload, with the transaction id."""
+        return self._call_path(
+            "submitInvoices", VendorInvoices, "POST", "/vendor/payments/v1/invoices", data=body
+        ).payload
 
     def get_transaction(self, transaction_id):
         """Vendor Transaction Status getTransaction: the payload (`transactionStatus`)."""

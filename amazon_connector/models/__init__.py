@@ -27,3 +27,5 @@ from . import amazon_order_feed_exporter
 from . import amazon_vendor_transaction
 from . import amazon_vendor_order_importer
 from . import amazon_vendor_acknowledgement_exporter
+from . import amazon_vendor_shipment_exporter
+from . import amazon_vendor_invoice_exporter

@@ -42,6 +42,22 @@ class AccountMove(models.Model):
     )
     amazon_refund_error = fields.Text(string="Amazon's Answer", readonly=True, copy=False)
     amazon_feed_id = fields.Many2one("amazon.feed", readonly=True, copy=False)
+    amazon_vendor_invoice_state = fields.Selection(
+        [
+            ("to_send", "To send to Amazon"),
+            ("sent", "Sent to Amazon"),
+            ("done", "Accepted by Amazon"),
+            ("failed", "Refused by Amazon"),
+        ],
+        string="Vendor Central Invoice",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    amazon_vendor_invoice_error = fields.Text(string="Amazon's Errors", readonly=True, copy=False)
+    amazon_vendor_transaction_id = fields.Many2one(
+        "amazon.vendor.transaction", string="Invoice Transaction", readonly=True, copy=False
+    )
 
     _amazon_refund_uniq = models.UniqueIndex(
         "(amazon_account_id, amazon_refund_ref) WHERE amazon_refund_ref IS NOT NULL",
@@ -81,6 +97,10 @@ class AccountMove(models.Model):
         )
         for account, invoices in to_pay.grouped("amazon_account_id").items():
             account._register_amazon_payments(invoices)
+        vendor_invoices = posted.filtered(
+            lambda move: move.move_type == "out_invoice" and move.amazon_channel == "vendor"
+        )
+        vendor_invoices._amazon_send_vendor_invoice()
         posted.filtered(
             lambda move: (
                 move.move_type == "out_refund"
@@ -111,6 +131,19 @@ class AccountMove(models.Model):
             return
         self.write({"amazon_refund_state": "to_send", "amazon_refund_error": False})
         self.env.ref(ORDER_FEEDS_CRON)._trigger()
+
+    def _amazon_send_vendor_invoice(self):
+        if not self:
+            return
+        self.write({"amazon_vendor_invoice_state": "to_send", "amazon_vendor_invoice_error": False})
+        self.env.ref("amazon_connector.ir_cron_amazon_vendor_submissions")._trigger()
+
+    def action_amazon_send_vendor_invoice(self):
+        """Send again an invoice Vendor Central refused."""
+        self.filtered(
+            lambda move: move.state == "posted" and move.amazon_vendor_invoice_state == "failed"
+        )._amazon_send_vendor_invoice()
+        return True
 
     def action_amazon_send_refund(self):
         """Send again a refund Amazon rejected (after its cause was fixed)."""

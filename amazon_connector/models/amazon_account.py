@@ -37,7 +37,9 @@ RETURNS_CRON = "amazon_connector.ir_cron_amazon_import_fba_returns"
 EXPORT_CRON = "amazon_connector.ir_cron_amazon_export_offers"
 REFUNDS_CRON = "amazon_connector.ir_cron_amazon_import_refunds"
 ORDER_FEEDS_CRON = "amazon_connector.ir_cron_amazon_send_order_feeds"
-VENDOR_ACKNOWLEDGEMENTS_CRON = "amazon_connector.ir_cron_amazon_vendor_acknowledgements"
+VENDOR_SUBMISSIONS_CRON = "amazon_connector.ir_cron_amazon_vendor_submissions"
+# How soon the vendor job looks again for the outcome of what it sent.
+VENDOR_OUTCOME_DELAY = timedelta(minutes=1)
 # Amazon's data protection policy: buyer data kept at most 30 days after delivery.
 MAX_BUYER_DATA_RETENTION_DAYS = 30
 CUSTOMER_MODES = [
@@ -341,6 +343,14 @@ class AmazonAccount(models.Model):
         string="When Stock Is Short",
         default="backorder",
         required=True,
+    )
+    vendor_freight_term = fields.Selection(
+        [("Prepaid", "Prepaid: the company ships"), ("Collect", "Collect: Amazon's carrier")],
+        string="Freight",
+        default="Prepaid",
+        required=True,
+        help="Collect: deliveries are routed by Amazon (Request Routing) and wait for its "
+        "reference number (ARN) before validation.",
     )
     vendor_auto_acknowledge = fields.Boolean(
         string="Acknowledge Automatically",
@@ -1042,22 +1052,37 @@ class AmazonAccount(models.Model):
     # ------------------------------------------------------------------ Vendor Central
 
     @api.model
-    def _cron_vendor_acknowledgements(self):
-        """Acknowledgements of purchase orders sent to Amazon, and Amazon's verdict read back."""
+    def _cron_vendor_submissions(self):
+        """What Vendor Central is to be told (acknowledgements, routing requests, shipment
+        confirmations, invoices), and Amazon's verdict on what was sent."""
         for account in self.search([("state", "=", "connected"), ("kind", "=", "vendor")]):
-            account._send_vendor_acknowledgements()
+            account._vendor_submissions()
 
-    def _send_vendor_acknowledgements(self):
+    def _vendor_submissions(self):
+        """Read the outcome of what was sent, then send what waits. Returns False when the
+        exchange stopped (throttled, or Amazon failing: the next run goes on)."""
         self.ensure_one()
         try:
-            self.env["amazon.vendor.acknowledgement.exporter"]._run(self)
+            with self._amazon_client() as client:
+                self.env["amazon.vendor.transaction"]._read_outcomes(self, client)
+                self.env["amazon.vendor.acknowledgement.exporter"]._send_all(self, client)
+                self.env["amazon.vendor.shipment.exporter"]._send_all(self, client)
+                self.env["amazon.vendor.invoice.exporter"]._send_all(self, client)
         except AmazonThrottledError as error:
-            self._record_sync_error(error, throttled=True, cron_xmlid=VENDOR_ACKNOWLEDGEMENTS_CRON)
+            self._record_sync_error(error, throttled=True, cron_xmlid=VENDOR_SUBMISSIONS_CRON)
             return False
         except AmazonError as error:
-            _logger.warning("Amazon account %s: acknowledgements not sent: %s", self.id, error)
+            _logger.warning(
+                "Amazon account %s: Vendor Central exchange stopped: %s", self.id, error
+            )
             self.last_error = str(error)
             return False
+        if self.env["amazon.vendor.transaction"].search_count(
+            [("account_id", "=", self.id), ("state", "=", "processing")]
+        ):
+            self.env.ref(VENDOR_SUBMISSIONS_CRON)._trigger(
+                fields.Datetime.now() + VENDOR_OUTCOME_DELAY
+            )
         return True
 
     # ------------------------------------------------------------------ stock and prices

@@ -24,13 +24,9 @@ from ..amazon_sp.documents import (
     QuantityUnit,
     build_acknowledgement_request,
     parse_transaction_id,
-    parse_transaction_status,
 )
 
 _logger = logging.getLogger(__name__)
-
-# How soon the job looks again for the outcome of what it sent.
-OUTCOME_CHECK_DELAY = timedelta(minutes=1)
 
 
 class AmazonVendorAcknowledgementExporter(models.AbstractModel):
@@ -38,16 +34,8 @@ class AmazonVendorAcknowledgementExporter(models.AbstractModel):
     _description = "Amazon Purchase Order Acknowledgement Sender"
 
     @api.model
-    def _run(self, account):
-        """Read the outcome of what was sent, then send what waits."""
-        Transaction = self.env["amazon.vendor.transaction"]
-        pending = Transaction.search(
-            [
-                ("account_id", "=", account.id),
-                ("kind", "=", "acknowledgement"),
-                ("state", "=", "processing"),
-            ]
-        )
+    def _send_all(self, account, client):
+        """Send the acknowledgements that wait, each purchase order in its own submission."""
         orders = self.env["sale.order"].search(
             [
                 ("amazon_account_id", "=", account.id),
@@ -56,23 +44,12 @@ class AmazonVendorAcknowledgementExporter(models.AbstractModel):
             ],
             order="date_order, id",
         )
-        if not (pending or orders):
-            return
         cron = self.env["ir.cron"]
-        with account._amazon_client() as client:
-            for transaction in pending:
-                self._check(client, transaction)
-            for done, order in enumerate(orders, 1):
-                self._send(account, client, order)
-                if done % 50 == 0:
-                    cron._commit_progress(50, remaining=len(orders) - done)
-        still = Transaction.search_count(
-            [("account_id", "=", account.id), ("state", "=", "processing")]
-        )
-        if still:
-            self.env.ref("amazon_connector.ir_cron_amazon_vendor_acknowledgements")._trigger(
-                fields.Datetime.now() + OUTCOME_CHECK_DELAY
-            )
+        for done, order in enumerate(orders, 1):
+            self._send(account, client, order)
+            if done % 50 == 0:
+                cron._commit_progress(50, remaining=len(orders) - done)
+        return len(orders)
 
     # ------------------------------------------------------------------ sending
 
@@ -167,21 +144,14 @@ class AmazonVendorAcknowledgementExporter(models.AbstractModel):
 
     # ------------------------------------------------------------------ outcome
 
-    def _check(self, client, transaction):
-        status = parse_transaction_status(client.get_transaction(transaction.transaction_ref))
-        transaction.checked_date = fields.Datetime.now()
-        if not status.is_final:
-            return
+    @api.model
+    def _transaction_done(self, transaction):
         orders = transaction.sale_order_ids.filtered(lambda o: o.amazon_ack_state == "sent")
-        if status.succeeded:
-            transaction.state = "success"
-            for order in orders:
-                self._acknowledged(order)
-            return
-        error = status.error_text() or self.env._("Amazon refused it without saying why.")
-        transaction.write({"state": "failure", "error": error})
         for order in orders:
-            self._failed(order, error)
+            if transaction.state == "success":
+                self._acknowledged(order)
+            else:
+                self._failed(order, transaction.error)
 
     def _acknowledged(self, order):
         """Amazon took the acknowledgement: the order keeps what was accepted or

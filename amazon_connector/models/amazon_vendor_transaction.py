@@ -1,7 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..amazon_sp.documents import parse_transaction_status
 
 TRANSACTION_KINDS = [
     ("acknowledgement", "Acknowledgement"),
+    ("routing", "Routing request"),
     ("shipment", "Shipment confirmation"),
     ("invoice", "Invoice"),
 ]
@@ -10,12 +13,20 @@ TRANSACTION_STATES = [
     ("success", "Accepted"),
     ("failure", "Failed"),
 ]
+# The service model told of each kind's outcome (`_transaction_done(transaction)`).
+OUTCOME_HANDLERS = {
+    "acknowledgement": "amazon.vendor.acknowledgement.exporter",
+    "routing": "amazon.vendor.shipment.exporter",
+    "shipment": "amazon.vendor.shipment.exporter",
+    "invoice": "amazon.vendor.invoice.exporter",
+}
 
 
 class AmazonVendorTransaction(models.Model):
-    """A submission to Vendor Central (acknowledgement, shipment confirmation, invoice):
-    Amazon answers with a transaction id at once and processes it later; its outcome is read
-    back with Vendor Transaction Status until Amazon accepted or refused it."""
+    """A submission to Vendor Central (acknowledgement, routing request, shipment
+    confirmation, invoice): Amazon answers with a transaction id at once and processes it
+    later; its outcome is read back with Vendor Transaction Status until Amazon accepted or
+    refused it, and handed to the flow that sent it."""
 
     _name = "amazon.vendor.transaction"
     _description = "Amazon Vendor Transaction"
@@ -30,9 +41,30 @@ class AmazonVendorTransaction(models.Model):
     kind = fields.Selection(TRANSACTION_KINDS, required=True, readonly=True)
     state = fields.Selection(TRANSACTION_STATES, required=True, readonly=True, default="processing")
     sale_order_ids = fields.Many2many("sale.order", string="Purchase Orders", readonly=True)
+    picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     error = fields.Text(string="Amazon's Errors", readonly=True)
     checked_date = fields.Datetime(string="Last Checked", readonly=True)
 
     _account_transaction_uniq = models.Constraint(
         "UNIQUE(account_id, transaction_ref)", "This Amazon transaction is already recorded."
     )
+
+    @api.model
+    def _read_outcomes(self, account, client):
+        """Ask Amazon how the account's processing transactions ended; each final one is
+        handed to the flow that sent it. Returns how many are still processing."""
+        pending = self.search([("account_id", "=", account.id), ("state", "=", "processing")])
+        for transaction in pending:
+            status = parse_transaction_status(client.get_transaction(transaction.transaction_ref))
+            values = {"checked_date": fields.Datetime.now()}
+            if status.is_final:
+                values["state"] = "success" if status.succeeded else "failure"
+                if not status.succeeded:
+                    values["error"] = status.error_text() or self.env._(
+                        "Amazon refused it without saying why."
+                    )
+            transaction.write(values)
+            if status.is_final:
+                self.env[OUTCOME_HANDLERS[transaction.kind]]._transaction_done(transaction)
+        return len(pending.filtered(lambda t: t.state == "processing"))

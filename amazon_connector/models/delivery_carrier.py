@@ -48,6 +48,11 @@ class DeliveryCarrier(models.Model):
     amazon_carrier_name = fields.Char(
         help="Carrier name sent with the code 'Other'; this carrier's own name when empty."
     )
+    amazon_scac = fields.Char(
+        string="SCAC",
+        help="The carrier's Standard Carrier Alpha Code, sent to Vendor Central with the "
+        "shipment notices of Amazon's purchase orders.",
+    )
 
     def _amazon_carrier(self):
         """(code, name) Amazon knows this carrier by; code is empty when unmapped."""

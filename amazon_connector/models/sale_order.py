@@ -221,7 +221,7 @@ class SaleOrder(models.Model):
             return
         orders.order_line._check_amazon_acknowledgement()
         orders.write({"amazon_ack_state": "to_send", "amazon_ack_error": False})
-        self.env.ref("amazon_connector.ir_cron_amazon_vendor_acknowledgements")._trigger()
+        self.env.ref("amazon_connector.ir_cron_amazon_vendor_submissions")._trigger()
 
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
@@ -231,6 +231,9 @@ class SaleOrder(models.Model):
                 amazon_order_ref=self.amazon_order_ref,
                 amazon_channel=self.amazon_channel,
             )
+            journal = self.amazon_account_id.vendor_journal_id
+            if self.amazon_channel == "vendor" and journal:
+                values["journal_id"] = journal.id
         return values
 
 

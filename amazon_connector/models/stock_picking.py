@@ -1,4 +1,5 @@
 import logging
+import re
 from collections import defaultdict
 from datetime import timedelta
 
@@ -14,6 +15,19 @@ SHIPMENT_STATES = [
     ("to_send", "To send"),
     ("sent", "Sent"),
     ("error", "Error"),
+]
+VENDOR_ROUTING_STATES = [
+    ("to_send", "To request"),
+    ("sent", "Requested"),
+    ("accepted", "Waiting for Amazon's carrier"),
+    ("routed", "Routed"),
+    ("failed", "Refused"),
+]
+VENDOR_ASN_STATES = [
+    ("to_send", "To send"),
+    ("sent", "Sent"),
+    ("done", "Accepted"),
+    ("failed", "Refused"),
 ]
 # Carriers without an integration get their tracking number from a person, before validation.
 MANUAL_CARRIER_TYPES = ("fixed", "base_on_rule")
@@ -33,6 +47,106 @@ class StockPicking(models.Model):
     )
     amazon_shipment_error = fields.Text(readonly=True, copy=False)
     amazon_shipment_date = fields.Datetime(string="Confirmed to Amazon", readonly=True, copy=False)
+    # Vendor Central deliveries: routing (collect freight) and the shipment confirmation
+    amazon_freight_term = fields.Selection(
+        [("Prepaid", "Prepaid (the vendor ships)"), ("Collect", "Collect (Amazon's carrier)")],
+        string="Freight",
+        compute="_compute_amazon_freight_term",
+        store=True,
+        readonly=False,
+        copy=False,
+    )
+    amazon_ship_mode = fields.Selection(
+        [
+            ("SmallParcel", "Small parcel"),
+            ("LessThanTruckLoad", "Less than truck load"),
+            ("TruckLoad", "Truck load"),
+        ],
+        string="Ship Mode",
+        default="SmallParcel",
+        copy=False,
+    )
+    amazon_routing_state = fields.Selection(
+        VENDOR_ROUTING_STATES, string="Amazon Routing", readonly=True, copy=False, tracking=True
+    )
+    amazon_routing_error = fields.Text(readonly=True, copy=False)
+    amazon_routing_transaction_id = fields.Many2one(
+        "amazon.vendor.transaction", readonly=True, copy=False
+    )
+    amazon_arn = fields.Char(
+        string="Amazon Reference Number",
+        readonly=True,
+        copy=False,
+        help="ARN: Amazon's number for a collect shipment it routed; on the shipment notice.",
+    )
+    amazon_carrier_name = fields.Char(string="Amazon's Carrier", readonly=True, copy=False)
+    amazon_carrier_scac = fields.Char(string="Carrier SCAC", copy=False)
+    amazon_carrier_reference = fields.Char(string="Carrier Reference", copy=False)
+    amazon_bill_of_lading = fields.Char(string="Bill of Lading", copy=False)
+    amazon_pickup_start = fields.Datetime(string="Pickup From", readonly=True, copy=False)
+    amazon_pickup_end = fields.Datetime(string="Pickup By", readonly=True, copy=False)
+    amazon_asn_state = fields.Selection(
+        VENDOR_ASN_STATES,
+        string="Amazon Shipment Notice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+    )
+    amazon_asn_error = fields.Text(readonly=True, copy=False)
+    amazon_asn_transaction_id = fields.Many2one(
+        "amazon.vendor.transaction", readonly=True, copy=False
+    )
+
+    amazon_channel_is_vendor = fields.Boolean(compute="_compute_amazon_channel_is_vendor")
+
+    @api.depends("sale_id.amazon_channel", "picking_type_code")
+    def _compute_amazon_channel_is_vendor(self):
+        for picking in self:
+            picking.amazon_channel_is_vendor = picking._is_amazon_vendor_delivery()
+
+    @api.depends("sale_id.amazon_account_id.vendor_freight_term")
+    def _compute_amazon_freight_term(self):
+        for picking in self:
+            if not picking._is_amazon_vendor_delivery():
+                picking.amazon_freight_term = False
+            elif not picking.amazon_freight_term:
+                picking.amazon_freight_term = picking.sale_id.amazon_account_id.vendor_freight_term
+
+    def _is_amazon_vendor_delivery(self):
+        self.ensure_one()
+        return self.picking_type_code == "outgoing" and self.sale_id.amazon_channel == "vendor"
+
+    def _amazon_vendor_shipment_ref(self):
+        """The delivery's shipment id at Amazon (unique per vendor): its name, kept to
+        letters, digits and dashes."""
+        self.ensure_one()
+        return re.sub(r"[^A-Za-z0-9-]", "-", self.name)[:50]
+
+    def action_amazon_request_routing(self):
+        """Ask Amazon to route this packed delivery (collect freight: Amazon's carrier)."""
+        for picking in self:
+            if not picking._is_amazon_vendor_delivery():
+                continue
+            if not picking.move_line_ids.result_package_id:
+                raise UserError(
+                    self.env._(
+                        "Pack %s first (Put in Pack, with the packages' weights): Amazon routes "
+                        "a shipment by its cartons and weight.",
+                        picking.name,
+                    )
+                )
+            picking.write({"amazon_routing_state": "to_send", "amazon_routing_error": False})
+        self.env.ref("amazon_connector.ir_cron_amazon_vendor_submissions")._trigger()
+        return True
+
+    def action_amazon_resend_notice(self):
+        """Send again a shipment notice Amazon refused."""
+        self.filtered(lambda p: p.amazon_asn_state == "failed").write(
+            {"amazon_asn_state": "to_send", "amazon_asn_error": False}
+        )
+        self.env.ref("amazon_connector.ir_cron_amazon_vendor_submissions")._trigger()
+        return True
 
     def _is_amazon_fbm_delivery(self):
         self.ensure_one()
@@ -46,6 +160,17 @@ class StockPicking(models.Model):
     # ------------------------------------------------------------------ validation
 
     def button_validate(self):
+        for picking in self.filtered(lambda p: p._is_amazon_vendor_delivery()):
+            if picking.amazon_freight_term == "Collect" and not picking.amazon_arn:
+                raise UserError(
+                    self.env._(
+                        "%(picking)s is a collect shipment of Amazon purchase order %(po)s: "
+                        "Amazon's carrier picks it up. Request Routing and wait for Amazon's "
+                        "reference number (ARN) before validating it.",
+                        picking=picking.name,
+                        po=picking.sale_id.amazon_order_ref,
+                    )
+                )
         for picking in self.filtered(lambda p: p._is_amazon_fbm_delivery()):
             problems = picking._amazon_validation_problems()
             if problems:
@@ -82,6 +207,10 @@ class StockPicking(models.Model):
         if shipped:
             shipped.write({"amazon_shipment_state": "to_send", "amazon_shipment_error": False})
             self.env.ref("amazon_connector.ir_cron_amazon_send_shipments")._trigger()
+        to_notify = self.filtered(lambda p: p.state == "done" and p._is_amazon_vendor_delivery())
+        if to_notify:
+            to_notify.write({"amazon_asn_state": "to_send", "amazon_asn_error": False})
+            self.env.ref("amazon_connector.ir_cron_amazon_vendor_submissions")._trigger()
         return result
 
     # ------------------------------------------------------------------ confirmation

@@ -12,3 +12,4 @@ from . import test_fba_returns
 from . import test_buyer_data
 from . import test_refunds
 from . import test_vendor_orders
+from . import test_vendor_shipments

@@ -108,7 +108,7 @@ class VendorCase(AmazonCase):
         sale.action_amazon_acknowledge()
         for _run in range(4):
             self.clock.advance(minutes=1)
-            self.assertTrue(self.vendor._send_vendor_acknowledgements(), self.vendor.last_error)
+            self.assertTrue(self.vendor._vendor_submissions(), self.vendor.last_error)
             if sale.amazon_ack_state not in ("to_send", "sent"):
                 return
         self.fail("Amazon's verdict was never read")
@@ -313,11 +313,11 @@ class TestVendorAcknowledgements(VendorCase):
         sale = self.purchase_orders(number)
         self.assertEqual(sale.amazon_ack_state, "to_send")
         self.clock.advance(minutes=1)
-        self.vendor._send_vendor_acknowledgements()
+        self.vendor._vendor_submissions()
         self.clock.advance(minutes=1)
-        self.vendor._send_vendor_acknowledgements()
+        self.vendor._vendor_submissions()
         self.clock.advance(minutes=1)
-        self.vendor._send_vendor_acknowledgements()
+        self.vendor._vendor_submissions()
         self.assertEqual(sale.amazon_ack_state, "done", sale.amazon_ack_error)
 
     def test_proposal_adds_up_to_what_amazon_ordered(self):

@@ -199,3 +199,202 @@ def full_acceptance(number: str = "PO000001") -> dict:
             ),
         ],
     )
+
+
+# Vendor Shipments and Vendor Invoices
+
+SHIPMENTS_PATH = "/vendor/shipping/v1/shipments"
+SHIPMENT_CONFIRMATIONS_PATH = "/vendor/shipping/v1/shipmentConfirmations"
+INVOICES_PATH = "/vendor/payments/v1/invoices"
+WAREHOUSE = "VNDRWH1"  # the vendor's warehouse the goods leave from
+PICKUP = NOW + timedelta(days=3)  # Thursday 2026-03-05, 3 business days after NOW
+
+
+def submit_vendor(api: SpApi, path: str, name: str, *entries) -> str:
+    """POST `{name: [entries]}` (SubmitShipments, SubmitShipmentConfirmations,
+    submitInvoices); the transaction id of the 202."""
+    response = api.send("POST", path, {name: list(entries)})
+    assert response.status_code == 202, response.text
+    return response.json()["payload"]["transactionId"]
+
+
+def settle(api: SpApi, transaction_id: str) -> dict:
+    """The transaction's final status (`transactionStatus`), polling as a client does."""
+    for _ in range(10):
+        response = api.get(f"{TRANSACTIONS_PATH}/{transaction_id}")
+        assert response.status_code == 200, response.text
+        status = response.json()["payload"]["transactionStatus"]
+        if status["status"] != "Processing":
+            return status
+    raise AssertionError("the transaction is still Processing")
+
+
+def error_codes(status: dict) -> list[str]:
+    return [error["code"] for error in status.get("errors", [])]
+
+
+def acknowledge(emulator, api: SpApi, number: str = "PO000001", ack: dict | None = None) -> str:
+    """Store `sample_purchase_order(number)` for SELLER and have Amazon take `ack` (default:
+    `full_acceptance`); the order's number."""
+    emulator.add_purchase_order(SELLER["seller_id"], sample_purchase_order(number))
+    transaction_id = submit_vendor(
+        api, ACKNOWLEDGEMENTS_PATH, "acknowledgements", ack or full_acceptance(number)
+    )
+    assert settle(api, transaction_id)["status"] == "Success"
+    return number
+
+
+def routing_item(sequence: str, amount: int, unit: str = "Eaches", **extra) -> dict:
+    """A PurchaseOrderItems of a routing request."""
+    return {
+        "itemSequenceNumber": sequence,
+        "shippedQuantity": {"amount": amount, "unitOfMeasure": unit},
+        **extra,
+    }
+
+
+def routing_request(
+    identifier: str = "SHIP0001",
+    *,
+    orders: dict | None = None,
+    term: str | None = "Collect",
+    pickup=PICKUP,
+    transaction_type: str = "New",
+    party: str = VENDOR_CODE,
+    **extra,
+) -> dict:
+    """A SubmitShipments `Shipment` for `orders` ({number: [routing_item...]}, default all
+    of PO000001), picked up at `pickup` (None leaves collectFreightPickupDetails out)."""
+    if orders is None:
+        orders = {"PO000001": [routing_item("1", 10), routing_item("2", 2, "Cases")]}
+    shipment = {
+        "vendorShipmentIdentifier": identifier,
+        "transactionType": transaction_type,
+        "transactionDate": iso(NOW),
+    }
+    if term is not None:
+        shipment["shipmentFreightTerm"] = term
+    shipment.update(
+        {
+            "sellingParty": {"partyId": party},
+            "shipFromParty": {"partyId": WAREHOUSE},
+            "shipToParty": {"partyId": "ABE2"},
+            "shipmentMeasurements": {
+                "totalCartonCount": 2,
+                "shipmentWeight": {"unitOfMeasure": "Kg", "value": "18.5"},
+            },
+        }
+    )
+    if pickup is not None:
+        shipment["collectFreightPickupDetails"] = {"requestedPickUp": iso(pickup)}
+    shipment["purchaseOrders"] = [
+        {"purchaseOrderNumber": number, "items": items} for number, items in orders.items()
+    ]
+    for name, value in extra.items():  # None leaves a field out
+        if value is None:
+            shipment.pop(name, None)
+        else:
+            shipment[name] = value
+    return shipment
+
+
+def shipped_item(
+    sequence: str,
+    amount: int,
+    unit: str = "Eaches",
+    number: str | None = "PO000001",
+    **identifiers,
+) -> dict:
+    """A shipped `Item` of a confirmation, of purchase order `number` (None: none given)."""
+    item = {"itemSequenceNumber": sequence, **identifiers}
+    item["shippedQuantity"] = {"amount": amount, "unitOfMeasure": unit}
+    if number is not None:
+        item["itemDetails"] = {"purchaseOrderNumber": number}
+    return item
+
+
+def all_shipped(number: str = "PO000001") -> list[dict]:
+    """Every acknowledged unit of `sample_purchase_order`: 10 mugs, 2 cases of 6 glasses."""
+    return [
+        shipped_item("001", 10, number=number, amazonProductIdentifier="B000MUG001"),
+        shipped_item("002", 2, "Cases", number=number, vendorProductIdentifier="GLASS-6"),
+    ]
+
+
+def shipment_confirmation(
+    identifier: str = "ASN0001",
+    items: list[dict] | None = None,
+    *,
+    kind: str = "Original",
+    arn: str | None = None,
+    party: str = VENDOR_CODE,
+    **extra,
+) -> dict:
+    """A ShipmentConfirmation (ASN) dated NOW of `items` (default `all_shipped()`)."""
+    confirmation = {
+        "shipmentIdentifier": identifier,
+        "shipmentConfirmationType": kind,
+        "shipmentType": "LessThanTruckLoad",
+    }
+    if arn is not None:
+        confirmation["amazonReferenceNumber"] = arn
+    confirmation.update(
+        {
+            "shipmentConfirmationDate": iso(NOW),
+            "shippedDate": iso(NOW - timedelta(hours=1)),
+            "sellingParty": {"partyId": party},
+            "shipFromParty": {"partyId": WAREHOUSE},
+            "shipToParty": {"partyId": "ABE2"},
+            "shippedItems": all_shipped() if items is None else items,
+        }
+    )
+    confirmation.update(extra)
+    return confirmation
+
+
+def invoice_item(
+    sequence: int,
+    amount: int,
+    net_cost: str,
+    unit: str = "Eaches",
+    number: str | None = "PO000001",
+    **extra,
+) -> dict:
+    """An InvoiceItem of purchase order `number` (None: none given)."""
+    item: dict = {"itemSequenceNumber": sequence, **extra}
+    item["invoicedQuantity"] = {"amount": amount, "unitOfMeasure": unit}
+    item["netCost"] = {"currencyCode": "USD", "amount": net_cost}
+    if number is not None:
+        item["purchaseOrderNumber"] = number
+    return item
+
+
+def all_invoiced(number: str = "PO000001") -> list[dict]:
+    """Every unit of `sample_purchase_order` at its cost: 125.00 + 36.00."""
+    return [
+        invoice_item(1, 10, "12.50", number=number, amazonProductIdentifier="B000MUG001"),
+        invoice_item(2, 2, "3.00", "Cases", number=number, vendorProductIdentifier="GLASS-6"),
+    ]
+
+
+def vendor_invoice(
+    invoice_id: str = "INV0001",
+    items: list[dict] | None = None,
+    *,
+    total: str = "161.00",
+    remit_to: str = VENDOR_CODE,
+    invoice_type: str = "Invoice",
+    **extra,
+) -> dict:
+    """An Invoice dated NOW of `items` (default `all_invoiced()`) totalling `total`."""
+    invoice = {
+        "invoiceType": invoice_type,
+        "id": invoice_id,
+        "date": iso(NOW),
+        "remitToParty": {"partyId": remit_to},
+        "billToParty": {"partyId": "AMZN"},
+        "invoiceTotal": {"currencyCode": "USD", "amount": total},
+        **extra,
+    }
+    invoice["items"] = all_invoiced() if items is None else items
+    return invoice
