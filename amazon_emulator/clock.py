@@ -27,6 +27,16 @@ def parse_timestamp(text: str) -> datetime:
     return as_utc(datetime.fromisoformat(text.strip().replace("z", "Z")))
 
 
+def timestamp_or_none(text) -> datetime | None:
+    """The ISO 8601 timestamp a document gives, None when it gives none or not one."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return parse_timestamp(text)
+    except ValueError:
+        return None
+
+
 class ManualClock:
     """A clock for tests: time only moves when told to.
 

@@ -40,10 +40,8 @@ to 48 hours). The refund's `reason` is kept for the owner: the model has no fiel
 from __future__ import annotations
 
 import base64
-import binascii
 import copy
 import hashlib
-import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,11 +49,19 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from .clock import as_utc, format_timestamp, parse_timestamp
-from .marketplaces import get_marketplace
+from .marketplaces import Marketplace, get_marketplace
 from .orders import MARKETPLACE_FACILITATOR, fulfilled_by, marketplace_id
+from .paging import (
+    NEXT_TOKEN_UNREADABLE,
+    UNREADABLE_STATE,
+    decode_token,
+    encode_token,
+    page_size_parameter,
+    query_time,
+)
 from .settlements import COMMISSION_RATE, REFUND_COMMISSION_CAP, REFUND_COMMISSION_RATE
 from .store import EmulatorStore, SellerAccount
-from .wire import first_value
+from .wire import InputError, first_value
 
 LIST_FINANCIAL_EVENTS = "listFinancialEvents"
 LIST_FINANCIAL_EVENTS_BY_ORDER_ID = "listFinancialEventsByOrderId"
@@ -96,19 +102,22 @@ RESTOCKING_FEE = "RestockingFee"
 # DISCOUNT detailed subtype -> what the promotion reduced (the settlement's description)
 _PROMOTION_TARGETS = {"ITEM": "Principal", "SHIPPING": "Shipping", "GIFT_WRAP": "GiftWrap"}
 _SHIPPING_KIND = "SHIPPING"
-NEXT_TOKEN_UNREADABLE = (
-    "We could not decode your NextToken. Possible reasons include: a transmission error, "
-    "improper quoting or a truncation problem."
-)
 
 
-class FinancesInputError(Exception):
+class FinancesInputError(InputError):
     """A Finances request Amazon answers with 400 InvalidInput."""
 
-    def __init__(self, message: str, details: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details
+
+@dataclass(frozen=True)
+class _RefundTarget:
+    """The stored order a refund being added refunds, and what the refund takes from it."""
+
+    seller_id: str
+    order_id: str
+    order: Mapping
+    marketplace: Marketplace
+    currency: str
+    adjustment_id: str
 
 
 @dataclass
@@ -230,52 +239,28 @@ class FinanceDesk:
         posted_at = _whole_seconds(_moment(posted) if posted is not None else now)
         visible_at = _moment(visible_from) if visible_from is not None else now
         with self._lock:
-            order = self._store.order(seller_id, order_id)
-            if order is None:
-                raise ValueError(f"seller {seller_id} has no order {order_id} to refund")
-            marketplace = get_marketplace(marketplace_id(order) or "")
-            currency = _order_currency(order) or marketplace.currency
-            sequence = len(self._refunds) + 1
-            adjustment_id = adjustment_id_for(seller_id, order_id, self._refund_count(order_id))
-            wanted = self._wanted_items(seller_id, order, items)
+            target = self._refund_target(seller_id, order_id)
+            wanted = self._wanted_items(seller_id, target.order, items)
             refunded_items = [
                 _refunded_item(
                     item,
                     quantity,
                     already,
-                    currency=currency,
-                    adjustment_id=adjustment_id,
+                    currency=target.currency,
+                    adjustment_id=target.adjustment_id,
                     include_shipping=include_shipping,
                     restocking_fee=restocking_fee,
                 )
                 for item, quantity, already, restocking_fee in wanted
             ]
-            event = {
-                "AmazonOrderId": order_id,
-                "SellerOrderId": order_id,
-                "MarketplaceName": marketplace.name,
-                "PostedDate": format_timestamp(posted_at),
-                "ShipmentItemAdjustmentList": [
-                    _event_item(refunded, currency, with_order_item_ids)
-                    for refunded in refunded_items
-                ],
-            }
-            refund = RecordedRefund(
-                seller_id=seller_id,
-                order_id=order_id,
-                marketplace_id=marketplace.marketplace_id,
-                adjustment_id=adjustment_id,
-                currency=currency,
+            return self._record_refund(
+                target,
+                refunded_items,
                 posted=posted_at,
                 visible_from=visible_at,
-                sequence=sequence,
                 reason=reason,
-                fulfillment_channel="AFN" if fulfilled_by(order) == "AMAZON" else "MFN",
-                items=refunded_items,
-                event=event,
+                with_order_item_ids=with_order_item_ids,
             )
-            self._refunds.append(refund)
-            return refund.describe()
 
     def add_seller_refund(
         self, seller_id: str, order_id: str, items: Iterable[Mapping], posted: datetime
@@ -285,44 +270,80 @@ class FinanceDesk:
         components: {Component Type: amount}}, a charged RestockingFee negative). Amazon
         posts it as a RefundEventList event like its own refunds; returns its description."""
         with self._lock:
-            order = self._store.order(seller_id, order_id)
-            if order is None:
-                raise ValueError(f"seller {seller_id} has no order {order_id} to refund")
-            marketplace = get_marketplace(marketplace_id(order) or "")
-            currency = _order_currency(order) or marketplace.currency
-            adjustment_id = adjustment_id_for(seller_id, order_id, self._refund_count(order_id))
-            order_items = {item.get("orderItemId"): item for item in order.get("orderItems") or []}
+            target = self._refund_target(seller_id, order_id)
+            order_items = {
+                item.get("orderItemId"): item for item in target.order.get("orderItems") or []
+            }
             refunded_items = [
                 _seller_refunded_item(
-                    order_items[item["order_item_id"]], item, currency, adjustment_id
+                    order_items[item["order_item_id"]],
+                    item,
+                    target.currency,
+                    target.adjustment_id,
                 )
                 for item in items
             ]
             posted_at = _whole_seconds(posted)
-            refund = RecordedRefund(
-                seller_id=seller_id,
-                order_id=order_id,
-                marketplace_id=marketplace.marketplace_id,
-                adjustment_id=adjustment_id,
-                currency=currency,
+            return self._record_refund(
+                target,
+                refunded_items,
                 posted=posted_at,
                 visible_from=posted_at,
-                sequence=len(self._refunds) + 1,
                 reason=None,
-                fulfillment_channel="AFN" if fulfilled_by(order) == "AMAZON" else "MFN",
-                items=refunded_items,
-                event={
-                    "AmazonOrderId": order_id,
-                    "SellerOrderId": order_id,
-                    "MarketplaceName": marketplace.name,
-                    "PostedDate": format_timestamp(posted_at),
-                    "ShipmentItemAdjustmentList": [
-                        _event_item(refunded, currency, False) for refunded in refunded_items
-                    ],
-                },
+                with_order_item_ids=False,
             )
-            self._refunds.append(refund)
-            return refund.describe()
+
+    def _refund_target(self, seller_id: str, order_id: str) -> _RefundTarget:
+        """The stored order a new refund refunds; raises ValueError when there is none."""
+        order = self._store.order(seller_id, order_id)
+        if order is None:
+            raise ValueError(f"seller {seller_id} has no order {order_id} to refund")
+        marketplace = get_marketplace(marketplace_id(order) or "")
+        return _RefundTarget(
+            seller_id=seller_id,
+            order_id=order_id,
+            order=order,
+            marketplace=marketplace,
+            currency=_order_currency(order) or marketplace.currency,
+            adjustment_id=adjustment_id_for(seller_id, order_id, self._refund_count(order_id)),
+        )
+
+    def _record_refund(
+        self,
+        target: _RefundTarget,
+        refunded_items: list[dict],
+        *,
+        posted: datetime,
+        visible_from: datetime,
+        reason: str | None,
+        with_order_item_ids: bool,
+    ) -> dict:
+        """Keep the refund of `refunded_items` with its RefundEventList event; its description."""
+        refund = RecordedRefund(
+            seller_id=target.seller_id,
+            order_id=target.order_id,
+            marketplace_id=target.marketplace.marketplace_id,
+            adjustment_id=target.adjustment_id,
+            currency=target.currency,
+            posted=posted,
+            visible_from=visible_from,
+            sequence=len(self._refunds) + 1,
+            reason=reason,
+            fulfillment_channel="AFN" if fulfilled_by(target.order) == "AMAZON" else "MFN",
+            items=refunded_items,
+            event={
+                "AmazonOrderId": target.order_id,
+                "SellerOrderId": target.order_id,
+                "MarketplaceName": target.marketplace.name,
+                "PostedDate": format_timestamp(posted),
+                "ShipmentItemAdjustmentList": [
+                    _event_item(refunded, target.currency, with_order_item_ids)
+                    for refunded in refunded_items
+                ],
+            },
+        )
+        self._refunds.append(refund)
+        return refund.describe()
 
     def _refund_count(self, order_id: str) -> int:
         return sum(1 for refund in self._refunds if refund.order_id == order_id)
@@ -681,11 +702,8 @@ def parse_list_query(
     query: Mapping[str, list[str]], seller: SellerAccount, now: datetime
 ) -> EventsQuery:
     """listFinancialEvents' query as Amazon reads it; raises FinancesInputError."""
-    _refuse_undefined(query, LIST_PARAMETERS)
-    token = first_value(query, "NextToken")
-    if token is not None:
-        from_token = _read_token(token, seller, LIST_FINANCIAL_EVENTS)
-        _same_arguments(query, from_token)
+    from_token = _continued(query, LIST_PARAMETERS, seller, LIST_FINANCIAL_EVENTS)
+    if from_token is not None:
         return from_token
     latest = now - POSTED_MARGIN
     after = _query_time(query, "PostedAfter")
@@ -709,15 +727,32 @@ def parse_by_order_query(
     query: Mapping[str, list[str]], seller: SellerAccount, order_id: str
 ) -> EventsQuery:
     """listFinancialEventsByOrderId's query; raises FinancesInputError."""
-    _refuse_undefined(query, BY_ORDER_PARAMETERS)
-    token = first_value(query, "NextToken")
-    if token is not None:
-        from_token = _read_token(token, seller, LIST_FINANCIAL_EVENTS_BY_ORDER_ID)
-        if from_token.order_id != order_id:
-            raise FinancesInputError(NEXT_TOKEN_UNREADABLE, details="another order's NextToken")
-        _same_arguments(query, from_token)
+    from_token = _continued(
+        query, BY_ORDER_PARAMETERS, seller, LIST_FINANCIAL_EVENTS_BY_ORDER_ID, order_id
+    )
+    if from_token is not None:
         return from_token
     return EventsQuery(LIST_FINANCIAL_EVENTS_BY_ORDER_ID, None, None, order_id, _max_results(query))
+
+
+def _continued(
+    query: Mapping[str, list[str]],
+    defined: tuple[str, ...],
+    seller: SellerAccount,
+    operation: str,
+    order_id: str | None = None,
+) -> EventsQuery | None:
+    """The query the request's NextToken continues (that of `order_id`, when given), None
+    without a NextToken; parameters other than the `defined` are refused first."""
+    _refuse_undefined(query, defined)
+    token = first_value(query, "NextToken")
+    if token is None:
+        return None
+    from_token = _read_token(token, seller, operation)
+    if order_id is not None and from_token.order_id != order_id:
+        raise FinancesInputError(NEXT_TOKEN_UNREADABLE, details="another order's NextToken")
+    _same_arguments(query, from_token)
+    return from_token
 
 
 def _refuse_undefined(query: Mapping[str, list[str]], defined: tuple[str, ...]) -> None:
@@ -745,36 +780,23 @@ def _same_arguments(query: Mapping[str, list[str]], from_token: EventsQuery) -> 
 
 
 def _max_results(query: Mapping[str, list[str]]) -> int:
-    raw = first_value(query, "MaxResultsPerPage")
-    if raw is None:
-        return DEFAULT_MAX_RESULTS
-    try:
-        value = int(raw)
-    except ValueError:
-        raise FinancesInputError("MaxResultsPerPage must be an integer.") from None
-    if not 1 <= value <= MAX_RESULTS:
-        raise FinancesInputError(f"MaxResultsPerPage must be between 1 and {MAX_RESULTS}.")
-    return value
+    return page_size_parameter(
+        query, "MaxResultsPerPage", MAX_RESULTS, DEFAULT_MAX_RESULTS, FinancesInputError
+    )
 
 
 def _query_time(query: Mapping[str, list[str]], name: str) -> datetime | None:
-    raw = first_value(query, name)
-    if raw is None:
-        return None
-    try:
-        return parse_timestamp(raw)
-    except ValueError:
-        raise FinancesInputError(f"{name} must be an ISO 8601 date-time, not {raw!r}.") from None
+    return query_time(query, name, FinancesInputError)
 
 
 def _next_token(query: EventsQuery, seller: SellerAccount, last_key: tuple[str, int]) -> str:
     state = {"seller": seller.seller_id, **query.filters(), "last": list(last_key)}
-    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    return encode_token(state)
 
 
 def _read_token(token: str, seller: SellerAccount, operation: str) -> EventsQuery:
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        state = decode_token(token)
         last_posted, last_sequence = state["last"]
         query = EventsQuery(
             operation=state["operation"],
@@ -784,7 +806,7 @@ def _read_token(token: str, seller: SellerAccount, operation: str) -> EventsQuer
             max_results=int(state["maxResults"]),
             last_key=(str(last_posted), int(last_sequence)),
         )
-    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
+    except UNREADABLE_STATE:
         raise FinancesInputError(NEXT_TOKEN_UNREADABLE) from None
     if state.get("seller") != seller.seller_id or query.operation != operation:
         raise FinancesInputError(NEXT_TOKEN_UNREADABLE)

@@ -32,6 +32,7 @@ from .vendor_transactions import INVALID_TRANSACTION_ID, TransactionDesk, is_tra
 from .wire import (
     TOKEN_EXPIRED,
     TOKEN_INVALID,
+    InputError,
     Reply,
     Request,
     csv_values,
@@ -382,7 +383,7 @@ class Operations:
         try:
             query = parse_reports_query(request.query, seller, self._clock())
         except ReportInputError as error:
-            return _report_input_error(error)
+            return error.reply()
         matching = self._reports.select(seller.seller_id, query)
         end = query.offset + query.page_size
         body: dict = {"reports": [report.to_api() for report in matching[query.offset : end]]}
@@ -397,7 +398,7 @@ class Operations:
         try:
             report = self._reports.create_report(seller, body)
         except ReportInputError as error:
-            return _report_input_error(error)
+            return error.reply()
         return json_reply(202, {"reportId": report.report_id})
 
     def get_report(self, seller: SellerAccount, request: Request, path_params) -> Reply:
@@ -425,31 +426,26 @@ class Operations:
     # Finances v0
 
     def list_financial_events(self, seller: SellerAccount, request: Request, _path_params):
-        try:
-            body = self._finances.list_events(seller, request.query)
-        except FinancesInputError as error:
-            return error_reply(400, "InvalidInput", error.message, error.details)
-        return json_reply(200, body)
+        return _listing(
+            FinancesInputError, lambda: self._finances.list_events(seller, request.query)
+        )
 
     def list_financial_events_by_order_id(
         self, seller: SellerAccount, request: Request, path_params
     ) -> Reply:
-        try:
-            body = self._finances.list_events_by_order(
+        return _listing(
+            FinancesInputError,
+            lambda: self._finances.list_events_by_order(
                 seller, path_params["orderId"], request.query
-            )
-        except FinancesInputError as error:
-            return error_reply(400, "InvalidInput", error.message, error.details)
-        return json_reply(200, body)
+            ),
+        )
 
     # Vendor Orders v1 (retail procurement)
 
     def get_purchase_orders(self, seller: SellerAccount, request: Request, _path_params):
-        try:
-            body = self._vendor_orders.list_orders(seller, request.query)
-        except VendorOrdersInputError as error:
-            return error_reply(400, "InvalidInput", error.message, error.details)
-        return json_reply(200, body)
+        return _listing(
+            VendorOrdersInputError, lambda: self._vendor_orders.list_orders(seller, request.query)
+        )
 
     def get_purchase_order(self, seller: SellerAccount, request: Request, path_params) -> Reply:
         number = path_params["purchaseOrderNumber"]
@@ -467,14 +463,11 @@ class Operations:
         return json_reply(200, {"payload": order})
 
     def submit_acknowledgement(self, seller: SellerAccount, request: Request, _path_params):
-        body = _json_object(request)
-        if body is None:
-            return invalid_input("The request body must be a SubmitAcknowledgementRequest object.")
-        try:
-            transaction_id = self._vendor_orders.submit_acknowledgement(seller, body)
-        except VendorOrdersInputError as error:
-            return error_reply(400, "InvalidInput", error.message, error.details)
-        return json_reply(202, {"payload": {"transactionId": transaction_id}})
+        return self._vendor_submission(
+            request,
+            "SubmitAcknowledgementRequest",
+            lambda body: self._vendor_orders.submit_acknowledgement(seller, body),
+        )
 
     # Vendor Transaction Status v1
 
@@ -497,11 +490,10 @@ class Operations:
         )
 
     def get_shipment_details(self, seller: SellerAccount, request: Request, _path_params):
-        try:
-            body = self._vendor_shipments.list_shipments(seller, request.query)
-        except VendorShipmentsInputError as error:
-            return error_reply(400, error.code, error.message, error.details)
-        return json_reply(200, body)
+        return _listing(
+            VendorShipmentsInputError,
+            lambda: self._vendor_shipments.list_shipments(seller, request.query),
+        )
 
     def submit_shipment_confirmations(
         self, seller: SellerAccount, request: Request, _path_params
@@ -529,7 +521,12 @@ class Operations:
             return invalid_input(f"The request body must be a {kind} object.")
         try:
             transaction_id = submit(body)
-        except (VendorShipmentsInputError, VendorInvoicesInputError) as error:
+        except (
+            VendorOrdersInputError,
+            VendorShipmentsInputError,
+            VendorInvoicesInputError,
+        ) as error:
+            # Refused at once, a submission has neither details nor another code.
             return error_reply(400, "InvalidInput", error.message)
         return json_reply(202, {"payload": {"transactionId": transaction_id}})
 
@@ -593,8 +590,13 @@ class Operations:
         return Reply(200, b"", "application/xml", {"ETag": f'"{etag}"'}, check_contract=False)
 
 
-def _report_input_error(error: ReportInputError) -> Reply:
-    return error_reply(400, "InvalidInput", error.message, error.details)
+def _listing(refusal: type[InputError], listed: Callable[[], dict]) -> Reply:
+    """200 with what `listed` answers, or the 400 of the `refusal` it raises instead."""
+    try:
+        body = listed()
+    except refusal as error:
+        return error.reply()
+    return json_reply(200, body)
 
 
 def _json_object(request: Request) -> dict | None:

@@ -34,7 +34,14 @@ import xmltodict
 from lxml import etree
 
 from .clock import format_timestamp, parse_timestamp
-from .orders import apply_fulfillment_status, cancel_items, fulfilled_by, fulfillment_status
+from .orders import (
+    apply_fulfillment_status,
+    cancel_items,
+    fulfilled_by,
+    fulfilled_units,
+    fulfillment_status,
+    unshipped_units,
+)
 from .store import EmulatorStore
 
 _log = logging.getLogger("amazon_emulator")
@@ -439,7 +446,7 @@ def _cancel(order: dict, listed: list[tuple]) -> None:
         and all(q in (None, items[i].get("quantityOrdered")) for i, _r, q in listed)
     )
     if whole_order:
-        if any(_fulfilled(item) for item in items.values()):
+        if any(fulfilled_units(item) for item in items.values()):
             raise _MessageRefused(
                 NOT_CANCELLABLE,
                 f"Order {order_id} already shipped in part: cancel its unshipped items instead.",
@@ -449,7 +456,7 @@ def _cancel(order: dict, listed: list[tuple]) -> None:
         return
     for item_id, reason, quantity in listed:
         item = items[item_id]
-        unshipped = _unshipped(item)
+        unshipped = unshipped_units(item)
         if unshipped == 0:
             if item.get("cancellation"):
                 continue
@@ -464,17 +471,6 @@ def _cancel(order: dict, listed: list[tuple]) -> None:
                 item_id,
             )
         cancel_items(order, [item["product"]["sellerSku"]], "MERCHANT", reason)
-
-
-def _fulfilled(item: Mapping) -> int:
-    return int((item.get("fulfillment") or {}).get("quantityFulfilled", 0))
-
-
-def _unshipped(item: Mapping) -> int:
-    fulfillment = item.get("fulfillment") or {}
-    if "quantityUnfulfilled" in fulfillment:
-        return int(fulfillment["quantityUnfulfilled"])
-    return int(item.get("quantityOrdered", 0)) - _fulfilled(item)
 
 
 # Refund amounts

@@ -100,6 +100,19 @@ def marketplace_id(order: Mapping) -> str | None:
 # Changing state
 
 
+def fulfilled_units(item: Mapping) -> int:
+    """The order item's units shipped."""
+    return int((item.get("fulfillment") or {}).get("quantityFulfilled", 0))
+
+
+def unshipped_units(item: Mapping) -> int:
+    """The order item's units not shipped yet."""
+    fulfillment = item.get("fulfillment") or {}
+    if "quantityUnfulfilled" in fulfillment:
+        return int(fulfillment["quantityUnfulfilled"])
+    return int(item.get("quantityOrdered", 0)) - fulfilled_units(item)
+
+
 def apply_fulfillment_status(
     order: dict, status: str, cancelled_by: str = "MERCHANT", cancel_reason: str | None = None
 ) -> None:

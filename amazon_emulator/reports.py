@@ -13,11 +13,8 @@ createdSince defaults to 90 days ago and createdUntil to now; reports come newes
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import gzip
-import json
 import secrets
 import threading
 import uuid
@@ -26,8 +23,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .clock import format_timestamp, parse_timestamp
+from .paging import (
+    NEXT_TOKEN_UNREADABLE,
+    UNREADABLE_STATE,
+    decode_token,
+    encode_token,
+    page_size_parameter,
+    query_time,
+)
 from .store import SellerAccount
-from .wire import csv_values, first_value
+from .wire import InputError, csv_values, first_value
 
 PROCESSING_STATUSES = ("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")
 GET_REPORTS_PARAMETERS = (
@@ -57,19 +62,10 @@ _REPORT_TYPE_NUMBERS = {
     "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2": "1118",
 }
 TEXT_CONTENT_TYPE = "text/plain; charset=UTF-8"
-NEXT_TOKEN_UNREADABLE = (
-    "We could not decode your NextToken. Possible reasons include: a transmission error, "
-    "improper quoting or a truncation problem."
-)
 
 
-class ReportInputError(Exception):
+class ReportInputError(InputError):
     """A Reports request Amazon answers with 400 InvalidInput."""
-
-    def __init__(self, message: str, details: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details
 
 
 @dataclass
@@ -426,15 +422,15 @@ def next_reports_token(query: ReportsQuery, seller: SellerAccount) -> str:
         "pageSize": query.page_size,
         "offset": query.offset + query.page_size,
     }
-    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    return encode_token(state)
 
 
 def _read_token(token: str, seller: SellerAccount) -> ReportsQuery:
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        state = decode_token(token)
         filters = dict(state["filters"])
         page_size, offset = int(state["pageSize"]), int(state["offset"])
-    except (binascii.Error, ValueError, KeyError, TypeError):
+    except UNREADABLE_STATE:
         raise ReportInputError(NEXT_TOKEN_UNREADABLE) from None
     if state.get("seller") != seller.seller_id or "reportTypes" not in filters:
         raise ReportInputError(NEXT_TOKEN_UNREADABLE)
@@ -451,26 +447,13 @@ def _list_param(query: Mapping[str, list[str]], name: str, most: int | None = No
 
 
 def _page_size(query: Mapping[str, list[str]]) -> int:
-    raw = first_value(query, "pageSize")
-    if raw is None:
-        return DEFAULT_PAGE_SIZE
-    try:
-        size = int(raw)
-    except ValueError:
-        raise ReportInputError("pageSize must be an integer.") from None
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ReportInputError(f"pageSize must be between 1 and {MAX_PAGE_SIZE}.")
-    return size
+    return page_size_parameter(
+        query, "pageSize", MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, ReportInputError
+    )
 
 
 def _query_time(query: Mapping[str, list[str]], name: str) -> datetime | None:
-    raw = first_value(query, name)
-    if raw is None:
-        return None
-    try:
-        return parse_timestamp(raw)
-    except ValueError:
-        raise ReportInputError(f"{name} must be an ISO 8601 date-time, not {raw!r}.") from None
+    return query_time(query, name, ReportInputError)
 
 
 def _body_time(body: Mapping, name: str, now: datetime) -> datetime:

@@ -9,15 +9,13 @@ a `paginationToken` comes with the same filters as the request that produced it 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .clock import format_timestamp, parse_timestamp
 from .orders import fulfilled_by, fulfillment_status, marketplace_id
+from .paging import decode_token, encode_token, page_size_parameter
 from .store import SellerAccount
 from .wire import csv_values, first_value
 
@@ -103,15 +101,15 @@ def next_page_token(request: SearchRequest, seller: SellerAccount, now: datetime
         "offset": request.offset + request.page_size,
         "issued": format_timestamp(now),
     }
-    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    return encode_token(state)
 
 
 def _read_token(token: str, filters: dict, seller: SellerAccount, now: datetime):
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        state = decode_token(token)
         offset, before = int(state["offset"]), parse_timestamp(state["before"])
         issued = parse_timestamp(state["issued"])
-    except (binascii.Error, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # binascii.Error is a ValueError
         raise SearchInputError("Invalid paginationToken.") from None
     if state.get("seller") != seller.seller_id:
         raise SearchInputError("Invalid paginationToken.")
@@ -182,16 +180,7 @@ def _marketplace_ids(requested: list[str] | None, seller: SellerAccount) -> froz
 
 
 def _page_size(query: Mapping[str, list[str]]) -> int:
-    raw = first_value(query, "maxResultsPerPage")
-    if raw is None:
-        return DEFAULT_PAGE_SIZE
-    try:
-        size = int(raw)
-    except ValueError:
-        raise SearchInputError("maxResultsPerPage must be an integer.") from None
-    if not 1 <= size <= 100:
-        raise SearchInputError("maxResultsPerPage must be between 1 and 100.")
-    return size
+    return page_size_parameter(query, "maxResultsPerPage", 100, DEFAULT_PAGE_SIZE, SearchInputError)
 
 
 def _timestamp_param(query: Mapping[str, list[str]], name: str) -> datetime:

@@ -12,7 +12,13 @@ from datetime import datetime
 
 from .clock import format_timestamp, parse_timestamp
 from .marketplaces import get_marketplace
-from .orders import fulfilled_by, fulfillment_status, marketplace_id
+from .orders import (
+    fulfilled_by,
+    fulfilled_units,
+    fulfillment_status,
+    marketplace_id,
+    unshipped_units,
+)
 from .store import EmulatorStore
 
 _NOT_SHIPPABLE = {
@@ -108,10 +114,10 @@ def _apply(order: dict, request: Mapping, now: datetime) -> None:
         quantity = shipped.get(item["orderItemId"], 0)
         if quantity:
             fulfillment = item.setdefault("fulfillment", {})
-            fulfillment["quantityFulfilled"] = _fulfilled(item) + quantity
-            fulfillment["quantityUnfulfilled"] = _unshipped(item) - quantity
+            fulfillment["quantityFulfilled"] = fulfilled_units(item) + quantity
+            fulfillment["quantityUnfulfilled"] = unshipped_units(item) - quantity
     order.setdefault("packages", []).append(_package(package, now))
-    done = all(_unshipped(item) == 0 for item in order.get("orderItems", []))
+    done = all(unshipped_units(item) == 0 for item in order.get("orderItems", []))
     order.setdefault("fulfillment", {})["fulfillmentStatus"] = (
         "SHIPPED" if done else "PARTIALLY_SHIPPED"
     )
@@ -155,24 +161,13 @@ def _shipped_quantities(order: dict, order_items: list) -> dict[str, int]:
             raise ShipmentRejected(f"quantity {quantity} of orderItemId {item_id} must be >= 1.")
         shipped[item_id] = shipped.get(item_id, 0) + quantity
     for item_id, quantity in shipped.items():
-        unshipped = _unshipped(items[item_id])
+        unshipped = unshipped_units(items[item_id])
         if quantity > unshipped:
             raise ShipmentRejected(
                 f"quantity {quantity} of orderItemId {item_id} is more than its unshipped "
                 f"quantity ({unshipped})."
             )
     return shipped
-
-
-def _fulfilled(item: Mapping) -> int:
-    return int((item.get("fulfillment") or {}).get("quantityFulfilled", 0))
-
-
-def _unshipped(item: Mapping) -> int:
-    fulfillment = item.get("fulfillment") or {}
-    if "quantityUnfulfilled" in fulfillment:
-        return int(fulfillment["quantityUnfulfilled"])
-    return int(item.get("quantityOrdered", 0)) - _fulfilled(item)
 
 
 def _package(package: Mapping, now: datetime) -> dict:

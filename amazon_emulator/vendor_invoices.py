@@ -43,6 +43,7 @@ Applied, the invoiced eaches of each order's item are kept (`invoices`).
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -50,23 +51,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from .clock import parse_timestamp
+from .clock import timestamp_or_none
 from .store import EmulatorStore, SellerAccount
 from .vendor_orders import PurchaseOrderSnapshot, VendorOrdersDesk, item_eaches
 from .vendor_shipments import VendorShipmentsDesk
-from .vendor_transactions import TransactionDesk, new_transaction_id, vendor_error
+from .vendor_transactions import (
+    TransactionDesk,
+    mark_processed,
+    new_transaction_id,
+    submitted_entries,
+    vendor_error,
+)
+from .wire import InputError
 
 SUBMIT_INVOICES = "submitInvoices"
 INVOICE_TYPES = ("Invoice", "CreditNote")
 TOTAL_TOLERANCE = Decimal("0.01")
 
 
-class VendorInvoicesInputError(Exception):
+class VendorInvoicesInputError(InputError):
     """A submitInvoices request Amazon answers with 400 InvalidInput at once."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -156,11 +160,13 @@ class VendorInvoicesDesk:
 
     def submit_invoices(self, seller: SellerAccount, body: Mapping) -> str:
         """Record the invoices and register their transaction; its id."""
-        invoices = body.get("invoices")
-        if not isinstance(invoices, list) or not invoices:
-            raise VendorInvoicesInputError("invoices must hold at least one Invoice.")
-        if not all(isinstance(invoice, dict) for invoice in invoices):
-            raise VendorInvoicesInputError("Each of invoices must be an Invoice.")
+        invoices = submitted_entries(
+            body,
+            "invoices",
+            VendorInvoicesInputError,
+            empty="invoices must hold at least one Invoice.",
+            not_object="Each of invoices must be an Invoice.",
+        )
         now = self._clock()
         transaction_id = new_transaction_id(now)
         records = [
@@ -170,10 +176,7 @@ class VendorInvoicesDesk:
         with self._lock:
             self._invoices.extend(records)
         subjects = [number for record in records for number in _invoiced_orders(record.invoice)]
-
-        def process(forced: list[dict]) -> list[dict]:
-            return self._process(seller.seller_id, records, forced)
-
+        process = functools.partial(self._process, seller.seller_id, records)
         self._transactions.register(
             transaction_id, seller.seller_id, SUBMIT_INVOICES, subjects, process
         )
@@ -191,10 +194,7 @@ class VendorInvoicesDesk:
                     items, invoice_errors = self._check(seller_id, record, pending)
                     planned.append(items)
                     errors += invoice_errors
-            for record in records:
-                record.processed = now
-                record.status = "Failure" if errors else "Success"
-                record.errors = copy.deepcopy(errors)
+            mark_processed(records, errors, now)
             if errors:
                 return errors
             for record, items in zip(records, planned, strict=True):
@@ -301,11 +301,7 @@ class VendorInvoicesDesk:
         snapshot = snapshots.get(number)
         if snapshot is None:
             return None, _net_amount(item, None), errors  # reported for the order already
-        order_item = snapshot.find_item(
-            item.get("itemSequenceNumber"),
-            item.get("amazonProductIdentifier"),
-            item.get("vendorProductIdentifier"),
-        )
+        order_item = snapshot.item_for(item)
         if order_item is None:
             errors.append(
                 vendor_error("INVALID_ITEM", "The item is not on the purchase order.", where)
@@ -369,8 +365,8 @@ def _order_errors(invoice: Mapping, snapshot: PurchaseOrderSnapshot, where: str)
                 f"{snapshot.selling_party!r}",
             )
         )
-    invoiced = _moment(invoice.get("date"))
-    placed = _moment(snapshot.details.get("purchaseOrderDate"))
+    invoiced = timestamp_or_none(invoice.get("date"))
+    placed = timestamp_or_none(snapshot.details.get("purchaseOrderDate"))
     if invoiced is not None and placed is not None and invoiced < placed:
         errors.append(
             vendor_error(
@@ -479,12 +475,3 @@ def _decimal(value) -> Decimal | None:
     except InvalidOperation:
         return None
     return number if number.is_finite() else None
-
-
-def _moment(text) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return parse_timestamp(text)
-    except ValueError:
-        return None

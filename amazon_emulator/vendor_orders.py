@@ -66,10 +66,8 @@ kept for the owner (`acknowledgements`).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
-import json
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -77,10 +75,24 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from .clock import as_utc, format_timestamp, parse_timestamp
+from .clock import as_utc, format_timestamp, parse_timestamp, timestamp_or_none
+from .paging import (
+    UNREADABLE_STATE,
+    VENDOR_NEXT_TOKEN_UNREADABLE,
+    decode_token,
+    encode_token,
+    page_size_parameter,
+    query_time,
+)
 from .store import EmulatorStore, SellerAccount
-from .vendor_transactions import TransactionDesk, new_transaction_id, vendor_error
-from .wire import first_value
+from .vendor_transactions import (
+    TransactionDesk,
+    mark_processed,
+    new_transaction_id,
+    submitted_entries,
+    vendor_error,
+)
+from .wire import InputError, first_value
 
 SUBMIT_ACKNOWLEDGEMENT = "submitAcknowledgement"
 PURCHASE_ORDER_NUMBER = re.compile(r"^[A-Za-z0-9]{8}$")
@@ -132,7 +144,7 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 100
 SHIP_WINDOW_DELAY = timedelta(days=2)  # the default ship window starts 2 days after creation
 SHIP_WINDOW_LENGTH = timedelta(days=7)
-NEXT_TOKEN_UNREADABLE = "The nextToken could not be read; pass it as the last call returned it."
+NEXT_TOKEN_UNREADABLE = VENDOR_NEXT_TOKEN_UNREADABLE
 
 _US_BUYER = {
     "name": "Amazon.com Services LLC",
@@ -191,13 +203,8 @@ _ITEM_KEYS = frozenset(
 )
 
 
-class VendorOrdersInputError(Exception):
+class VendorOrdersInputError(InputError):
     """A Vendor Orders request Amazon answers with 400 InvalidInput."""
-
-    def __init__(self, message: str, details: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details
 
 
 # Building purchase orders
@@ -370,7 +377,7 @@ class _StoredOrder:
 
     @property
     def sort_key(self) -> tuple[str, int]:
-        created = _moment(self.details.get("purchaseOrderDate"))
+        created = timestamp_or_none(self.details.get("purchaseOrderDate"))
         return (format_timestamp(created) if created else "", self.sequence)
 
 
@@ -421,7 +428,7 @@ class PurchaseOrdersQuery:
         state, vendor_code = filters["purchaseOrderState"], filters["orderingVendorCode"]
         items = details.get("items") or []
         return (
-            _in_window(_moment(details.get("purchaseOrderDate")), filters["created"])
+            _in_window(timestamp_or_none(details.get("purchaseOrderDate")), filters["created"])
             and _in_window(_last_change(details), filters["changed"])
             and state in (None, stored.order.get("purchaseOrderState"))
             and vendor_code in (None, (details.get("sellingParty") or {}).get("partyId"))
@@ -563,11 +570,13 @@ class VendorOrdersDesk:
     def submit_acknowledgement(self, seller: SellerAccount, body: Mapping) -> str:
         """Record the acknowledgements and register their transaction; its id. Raises
         VendorOrdersInputError for what Amazon refuses at once."""
-        acknowledgements = body.get("acknowledgements")
-        if not isinstance(acknowledgements, list) or not acknowledgements:
-            raise VendorOrdersInputError("acknowledgements must hold at least one acknowledgement.")
-        if not all(isinstance(ack, dict) for ack in acknowledgements):
-            raise VendorOrdersInputError("Each acknowledgement must be an OrderAcknowledgement.")
+        acknowledgements = submitted_entries(
+            body,
+            "acknowledgements",
+            VendorOrdersInputError,
+            empty="acknowledgements must hold at least one acknowledgement.",
+            not_object="Each acknowledgement must be an OrderAcknowledgement.",
+        )
         now = self._clock()
         transaction_id = new_transaction_id(now)
         records = [
@@ -582,11 +591,8 @@ class VendorOrdersDesk:
         ]
         with self._lock:
             self._acknowledgements.extend(records)
-
-        def process(forced: list[dict]) -> list[dict]:
-            return self._process(seller.seller_id, records, forced)
-
         subjects = [record.number for record in records if isinstance(record.number, str)]
+        process = functools.partial(self._process, seller.seller_id, records)
         self._transactions.register(
             transaction_id, seller.seller_id, SUBMIT_ACKNOWLEDGEMENT, subjects, process
         )
@@ -600,15 +606,12 @@ class VendorOrdersDesk:
             errors = list(forced) or [
                 error for record in records for error in self._check(seller_id, record)
             ]
+            mark_processed(records, errors, now)
             if errors:
-                for record in records:
-                    record.status, record.processed = "Failure", now
-                    record.errors = copy.deepcopy(errors)
                 return errors
             for record in records:
                 stored = self._seller_orders(seller_id)[record.number]
                 record.items = self._apply(stored, record.acknowledgement, now)
-                record.status, record.processed = "Success", now
             return []
 
     def _check(self, seller_id: str, record: _Acknowledgement) -> list[dict]:
@@ -745,6 +748,14 @@ class PurchaseOrderSnapshot:
     @property
     def selling_party(self) -> str | None:
         return (self.details.get("sellingParty") or {}).get("partyId")
+
+    def item_for(self, line: Mapping, asin_field: str = "amazonProductIdentifier") -> dict | None:
+        """The order's item a document's line stands for, by the line's own numbers."""
+        return self.find_item(
+            line.get("itemSequenceNumber"),
+            line.get(asin_field),
+            line.get("vendorProductIdentifier"),
+        )
 
     def find_item(
         self,
@@ -981,18 +992,9 @@ def _served(order: Mapping, include_details: bool) -> dict:
     }
 
 
-def _moment(text) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return parse_timestamp(text)
-    except ValueError:
-        return None
-
-
 def _last_change(details: Mapping) -> datetime | None:
     moments = [
-        _moment(details.get(name))
+        timestamp_or_none(details.get(name))
         for name in (
             "purchaseOrderDate",
             "purchaseOrderChangedDate",
@@ -1109,16 +1111,7 @@ def _same_filters(query: Mapping[str, list[str]], filters: Mapping) -> None:
 
 
 def _limit(query: Mapping[str, list[str]]) -> int | None:
-    raw = first_value(query, "limit")
-    if raw is None:
-        return None
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise VendorOrdersInputError("limit must be an integer.") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise VendorOrdersInputError(f"limit must be between 1 and {MAX_LIMIT}.")
-    return limit
+    return page_size_parameter(query, "limit", MAX_LIMIT, None, VendorOrdersInputError)
 
 
 def _boolean(query: Mapping[str, list[str]], name: str) -> bool | None:
@@ -1138,15 +1131,7 @@ def _one_of(query: Mapping[str, list[str]], name: str, allowed: tuple[str, ...])
 
 
 def _query_time(query: Mapping[str, list[str]], name: str) -> datetime | None:
-    raw = first_value(query, name)
-    if raw is None:
-        return None
-    try:
-        return parse_timestamp(raw)
-    except ValueError:
-        raise VendorOrdersInputError(
-            f"{name} must be an ISO 8601 date-time, not {raw!r}."
-        ) from None
+    return query_time(query, name, VendorOrdersInputError)
 
 
 def _next_token(query: PurchaseOrdersQuery, seller: SellerAccount, last: tuple[str, int]) -> str:
@@ -1157,12 +1142,12 @@ def _next_token(query: PurchaseOrdersQuery, seller: SellerAccount, last: tuple[s
         "includeDetails": query.include_details,
         "last": list(last),
     }
-    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    return encode_token(state)
 
 
 def _read_token(token: str, seller: SellerAccount) -> PurchaseOrdersQuery:
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        state = decode_token(token)
         filters = dict(state["filters"])
         last_date, last_sequence = state["last"]
         query = PurchaseOrdersQuery(
@@ -1172,7 +1157,7 @@ def _read_token(token: str, seller: SellerAccount) -> PurchaseOrdersQuery:
             last_key=(str(last_date), int(last_sequence)),
         )
         missing = set(_FILTER_NAMES) - set(filters)
-    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
+    except UNREADABLE_STATE:
         raise VendorOrdersInputError(NEXT_TOKEN_UNREADABLE) from None
     if missing or state.get("seller") != seller.seller_id:
         raise VendorOrdersInputError(NEXT_TOKEN_UNREADABLE)

@@ -114,22 +114,33 @@ does with `close_purchase_order`).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
+import functools
 import hashlib
-import json
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from .clock import as_utc, parse_timestamp
+from .clock import as_utc, parse_timestamp, timestamp_or_none
+from .paging import (
+    UNREADABLE_STATE,
+    VENDOR_NEXT_TOKEN_UNREADABLE,
+    decode_token,
+    encode_token,
+    page_size_parameter,
+)
 from .store import EmulatorStore, SellerAccount
 from .vendor_orders import PurchaseOrderSnapshot, VendorOrdersDesk, item_eaches
-from .vendor_transactions import TransactionDesk, new_transaction_id, vendor_error
-from .wire import first_value
+from .vendor_transactions import (
+    TransactionDesk,
+    mark_processed,
+    new_transaction_id,
+    submitted_entries,
+    vendor_error,
+)
+from .wire import InputError, first_value
 
 SUBMIT_SHIPMENTS = "SubmitShipments"
 GET_SHIPMENT_DETAILS = "GetShipmentDetails"
@@ -145,7 +156,7 @@ DEFAULT_PICKUP_TIME = time(9, 0)  # without requested pickup: 09:00 UTC, 2 busin
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 50
 INVALID_REQUEST = "Request is missing or has invalid parameters"  # the model's sandbox 400
-NEXT_TOKEN_UNREADABLE = "The nextToken could not be read; pass it as the last call returned it."
+NEXT_TOKEN_UNREADABLE = VENDOR_NEXT_TOKEN_UNREADABLE
 
 # GetShipmentDetails' date filters: the query names are <prefix>After and <prefix>Before.
 DATE_FILTERS = (
@@ -170,15 +181,9 @@ FILTER_PARAMETERS = (*DATE_PARAMETERS, *TEXT_FILTERS, "sortOrder")
 LIST_PARAMETERS = ("limit", "nextToken", *FILTER_PARAMETERS)
 
 
-class VendorShipmentsInputError(Exception):
+class VendorShipmentsInputError(InputError):
     """A request Amazon answers with 400 at once (code InvalidInput for submissions,
     InvalidRequest for GetShipmentDetails, as the model's sandbox shows them)."""
-
-    def __init__(self, message: str, details: str | None = None, code: str = "InvalidInput"):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
 
 
 def _invalid_request(details: str) -> VendorShipmentsInputError:
@@ -328,11 +333,12 @@ class _Shipment:
             "created": self.created,
             "shipmentConfirmed": self.confirmed,
             "packageLabelCreated": None,
-            "shipped": self.shipped.get("shippedDate") or _moment(transport.get("shippedDate")),
+            "shipped": self.shipped.get("shippedDate")
+            or timestamp_or_none(transport.get("shippedDate")),
             "estimatedDelivery": self.shipped.get("estimatedDeliveryDate")
-            or _moment(transport.get("estimatedDeliveryDate")),
-            "shipmentDelivery": _moment(transport.get("shipmentDeliveryDate")),
-            "requestedPickUp": _moment(pickup.get("requestedPickUp")),
+            or timestamp_or_none(transport.get("estimatedDeliveryDate")),
+            "shipmentDelivery": timestamp_or_none(transport.get("shipmentDeliveryDate")),
+            "requestedPickUp": timestamp_or_none(pickup.get("requestedPickUp")),
             "scheduledPickUp": self.pickup[0] if self.pickup else None,
         }
         return moments[prefix]
@@ -456,16 +462,7 @@ def _filter_value(query: Mapping[str, list[str]], name: str) -> str | None:
 
 
 def _limit(query: Mapping[str, list[str]]) -> int | None:
-    raw = first_value(query, "limit")
-    if raw is None:
-        return None
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise _invalid_request("limit must be an integer") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise _invalid_request(f"limit must be between 1 and {MAX_LIMIT}")
-    return limit
+    return page_size_parameter(query, "limit", MAX_LIMIT, None, _invalid_request, end="")
 
 
 def _next_token(query: ShipmentsQuery, seller: SellerAccount, last: tuple[str, int]) -> str:
@@ -475,12 +472,12 @@ def _next_token(query: ShipmentsQuery, seller: SellerAccount, last: tuple[str, i
         "limit": query.limit,
         "last": list(last),
     }
-    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    return encode_token(state)
 
 
 def _read_token(token: str, seller: SellerAccount) -> ShipmentsQuery:
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        state = decode_token(token)
         filters = dict(state["filters"])
         last_created, last_sequence = state["last"]
         query = ShipmentsQuery(
@@ -491,7 +488,7 @@ def _read_token(token: str, seller: SellerAccount) -> ShipmentsQuery:
         readable = filters.get("sortOrder") in SORT_ORDERS and set(filters) <= set(
             FILTER_PARAMETERS
         )
-    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
+    except UNREADABLE_STATE:
         raise _invalid_request(NEXT_TOKEN_UNREADABLE) from None
     if not readable or state.get("seller") != seller.seller_id:
         raise _invalid_request(NEXT_TOKEN_UNREADABLE)
@@ -635,10 +632,7 @@ class VendorShipmentsDesk:
                 )
                 if existing is not None and record.transaction_type == "Cancel":
                     subjects += _routed_orders(existing.request)
-
-        def process(forced: list[dict]) -> list[dict]:
-            return self._process_requests(seller.seller_id, records, forced)
-
+        process = functools.partial(self._process_requests, seller.seller_id, records)
         self._transactions.register(
             transaction_id, seller.seller_id, SUBMIT_SHIPMENTS, subjects, process
         )
@@ -656,10 +650,7 @@ class VendorShipmentsDesk:
         with self._lock:
             self._confirmations.extend(records)
         subjects = [n for record in records for n in _confirmed_orders(record.confirmation)]
-
-        def process(forced: list[dict]) -> list[dict]:
-            return self._process_confirmations(seller.seller_id, records, forced)
-
+        process = functools.partial(self._process_confirmations, seller.seller_id, records)
         self._transactions.register(
             transaction_id, seller.seller_id, SUBMIT_SHIPMENT_CONFIRMATIONS, subjects, process
         )
@@ -696,10 +687,7 @@ class VendorShipmentsDesk:
         with self._lock:
             now = self._clock()
             errors = list(forced) or self._check_requests(seller_id, records)
-            for record in records:
-                record.processed = now
-                record.status = "Failure" if errors else "Success"
-                record.errors = copy.deepcopy(errors)
+            mark_processed(records, errors, now)
             if errors:
                 return errors
             for record in records:
@@ -810,11 +798,7 @@ class VendorShipmentsDesk:
             return errors
         for index, item in enumerate(entry.get("items") or []):
             item_where = f"{where}, items[{index}]"
-            order_item = snapshot.find_item(
-                item.get("itemSequenceNumber"),
-                item.get("buyerProductIdentifier"),
-                item.get("vendorProductIdentifier"),
-            )
+            order_item = snapshot.item_for(item, asin_field="buyerProductIdentifier")
             if order_item is None:
                 errors.append(_not_on_order(item_where))
                 continue
@@ -865,7 +849,7 @@ class VendorShipmentsDesk:
         pickup: tuple[datetime, datetime] | None = None,
     ) -> None:
         if pickup is None:
-            requested = _moment(
+            requested = timestamp_or_none(
                 (shipment.request.get("collectFreightPickupDetails") or {}).get("requestedPickUp")
             )
             start = requested or datetime.combine(
@@ -911,10 +895,7 @@ class VendorShipmentsDesk:
                     )
                     plans.append(plan)
                     errors += confirmation_errors
-            for record in records:
-                record.processed = now
-                record.status = "Failure" if errors else "Success"
-                record.errors = copy.deepcopy(errors)
+            mark_processed(records, errors, now)
             if errors:
                 return errors
             for record, plan in zip(records, plans, strict=True):
@@ -931,7 +912,7 @@ class VendorShipmentsDesk:
         identifier = record.shipment_identifier
         where = f"shipmentIdentifier {identifier}"
         errors, replaces = self._identifier_errors(seller_id, record, pending, now, where)
-        shipped_date = _moment(confirmation.get("shippedDate"))
+        shipped_date = timestamp_or_none(confirmation.get("shippedDate"))
         if shipped_date is not None and shipped_date > now:
             errors.append(
                 vendor_error(
@@ -1079,12 +1060,12 @@ class VendorShipmentsDesk:
         )
         if shipment is None or shipment.cancelled or shipment.seller_id != seller_id:
             return
-        confirmed = _moment(confirmation.get("shipmentConfirmationDate")) or now
+        confirmed = timestamp_or_none(confirmation.get("shipmentConfirmationDate")) or now
         transport = confirmation.get("transportationDetails") or {}
         shipment.confirmed = confirmed
         shipment.shipped = {
-            "shippedDate": _moment(confirmation.get("shippedDate")) or confirmed,
-            "estimatedDeliveryDate": _moment(confirmation.get("estimatedDeliveryDate")),
+            "shippedDate": timestamp_or_none(confirmation.get("shippedDate")) or confirmed,
+            "estimatedDeliveryDate": timestamp_or_none(confirmation.get("estimatedDeliveryDate")),
             "billOfLadingNumber": transport.get("billOfLadingNumber"),
             "transportationMode": transport.get("transportationMode"),
         }
@@ -1161,7 +1142,7 @@ class VendorShipmentsDesk:
         }
         if shipment.arn:
             served["buyerReferenceNumber"] = shipment.arn
-        sent = _moment(request.get("transactionDate"))
+        sent = timestamp_or_none(request.get("transactionDate"))
         if sent is not None:
             served["transactionDate"] = amazon_time(sent)
         status, status_date = shipment.statuses[-1]
@@ -1197,7 +1178,7 @@ class VendorShipmentsDesk:
     def _served_pickup(shipment: _Shipment) -> dict:
         sent = shipment.request.get("collectFreightPickupDetails") or {}
         pickup = {}
-        requested = _moment(sent.get("requestedPickUp"))
+        requested = timestamp_or_none(sent.get("requestedPickUp"))
         if requested is not None:
             pickup["requestedPickUp"] = amazon_time(requested)
         if shipment.pickup is not None:
@@ -1213,7 +1194,7 @@ class VendorShipmentsDesk:
         if snapshot is None:
             return served
         details = snapshot.details
-        placed = _moment(details.get("purchaseOrderDate"))
+        placed = timestamp_or_none(details.get("purchaseOrderDate"))
         if "purchaseOrderDate" not in served and placed is not None:
             served["purchaseOrderDate"] = amazon_time(placed)
         window = _ship_window(details.get("shipWindow"))
@@ -1229,7 +1210,7 @@ class VendorShipmentsDesk:
         if shipped.get("transportationMode") and "transportationMode" not in sent:
             sent["transportationMode"] = shipped["transportationMode"]
         for name in ("shippedDate", "estimatedDeliveryDate", "shipmentDeliveryDate"):
-            moment = shipped.get(name) or _moment(sent.get(name))
+            moment = shipped.get(name) or timestamp_or_none(sent.get(name))
             if moment is not None:
                 sent[name] = amazon_time(moment)
         if shipment.carrier is not None:
@@ -1256,12 +1237,13 @@ class VendorShipmentsDesk:
 
 
 def _submitted(body: Mapping, name: str, kind: str) -> list[dict]:
-    entries = body.get(name)
-    if not isinstance(entries, list) or not entries:
-        raise VendorShipmentsInputError(f"{name} must hold at least one {kind}.")
-    if not all(isinstance(entry, dict) for entry in entries):
-        raise VendorShipmentsInputError(f"Each of {name} must be a {kind}.")
-    return entries
+    return submitted_entries(
+        body,
+        name,
+        VendorShipmentsInputError,
+        empty=f"{name} must hold at least one {kind}.",
+        not_object=f"Each of {name} must be a {kind}.",
+    )
 
 
 def _collect_errors(shipment: Mapping, orders: list, received: datetime, where: str):
@@ -1293,7 +1275,7 @@ def _collect_errors(shipment: Mapping, orders: list, received: datetime, where: 
         )
         return errors
     earliest = business_days_after(received, PICKUP_LEAD_BUSINESS_DAYS)
-    moment = _moment(requested)
+    moment = timestamp_or_none(requested)
     if moment is None or moment.date() < earliest:
         errors.append(
             vendor_error(
@@ -1403,11 +1385,7 @@ def _line_parts(
         snapshot = snapshots.get(number)
         if snapshot is None:
             continue  # the order's error is reported already
-        order_item = snapshot.find_item(
-            item.get("itemSequenceNumber"),
-            item.get("amazonProductIdentifier"),
-            item.get("vendorProductIdentifier"),
-        )
+        order_item = snapshot.item_for(item)
         if order_item is None:
             errors.append(_not_on_order(f"{where}: purchaseOrderNumber {number}"))
             continue
@@ -1555,15 +1533,6 @@ def _line_key(text) -> str:
     return str(int(text)) if text.isdigit() else text
 
 
-def _moment(text) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return parse_timestamp(text)
-    except ValueError:
-        return None
-
-
 def _pickup_window(pickup: datetime | str | tuple) -> tuple[datetime, datetime]:
     if isinstance(pickup, tuple | list):
         start, end = (_as_moment(moment) for moment in pickup)
@@ -1582,7 +1551,7 @@ def _ship_window(window) -> str | None:
     """A purchase order's `start--end` window as this model's example shows a ship window."""
     if not isinstance(window, str) or "--" not in window:
         return None
-    start, end = (_moment(part) for part in window.split("--", 1))
+    start, end = (timestamp_or_none(part) for part in window.split("--", 1))
     if start is None or end is None:
         return None
     return f"{start:%m/%d/%Y} - {end:%m/%d/%Y}"

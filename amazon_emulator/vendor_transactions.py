@@ -29,7 +29,7 @@ import copy
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -53,6 +53,27 @@ def new_transaction_id(moment: datetime) -> str:
 def is_transaction_id(text: str) -> bool:
     """True for an id of the shape Amazon gives (see the module's notes)."""
     return bool(_TRANSACTION_ID.match(text))
+
+
+def submitted_entries(
+    body: Mapping, name: str, refusal: type[Exception], *, empty: str, not_object: str
+) -> list[dict]:
+    """The submission's entries under `name`; raises `refusal(empty)` when it sends none,
+    `refusal(not_object)` when one of them is not a JSON object."""
+    entries = body.get(name)
+    if not isinstance(entries, list) or not entries:
+        raise refusal(empty)
+    if not all(isinstance(entry, dict) for entry in entries):
+        raise refusal(not_object)
+    return entries
+
+
+def mark_processed(records: Iterable, errors: list[dict], now: datetime) -> None:
+    """A submission's records processed at `now`: all Success, or all Failure with `errors`."""
+    for record in records:
+        record.processed = now
+        record.status = "Failure" if errors else "Success"
+        record.errors = copy.deepcopy(errors)
 
 
 def vendor_error(code: str, message: str, details: str | None = None) -> dict:

@@ -57,6 +57,20 @@ def error_reply(status: int, code: str, message: str, details: str | None = None
     return json_reply(status, {"errors": [error]})
 
 
+class InputError(Exception):
+    """A request Amazon answers with 400 at once: `code` (InvalidInput unless told), the
+    message and, when Amazon gives them, the details."""
+
+    def __init__(self, message: str, details: str | None = None, code: str = "InvalidInput"):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def reply(self) -> Reply:
+        return error_reply(400, self.code, self.message, self.details)
+
+
 def invalid_input(*messages: str) -> Reply:
     return json_reply(400, {"errors": [{"code": "InvalidInput", "message": m} for m in messages]})
 

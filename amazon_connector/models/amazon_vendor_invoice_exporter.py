@@ -13,7 +13,6 @@ from decimal import Decimal
 from odoo import api, fields, models
 
 from ..amazon_sp.documents import (
-    Address,
     AmazonDocumentError,
     InvoiceItem,
     InvoiceRequest,
@@ -40,20 +39,6 @@ def _unit_cost(cost):
     """A unit cost as written on the order: cents, with more digits only where it has them."""
     cost = cost.quantize(Decimal("0.000001")).normalize()
     return cost.quantize(Decimal("0.01")) if cost.as_tuple().exponent > -2 else cost
-
-
-def _address(partner):
-    return Address(
-        name=partner.name or "",
-        company="",
-        street=partner.street or "",
-        street2=partner.street2 or "",
-        city=partner.city or "",
-        state=partner.state_id.code or "",
-        zip=partner.zip or "",
-        country_code=partner.country_id.code or "",
-        phone=partner.phone or "",
-    )
 
 
 class AmazonVendorInvoiceExporter(models.AbstractModel):
@@ -140,10 +125,13 @@ class AmazonVendorInvoiceExporter(models.AbstractModel):
             currency=currency.name,
             total=_money(currency, invoice.amount_total),
             remit_to=Party(
-                party_id=order.amazon_selling_party or "", address=_address(company.partner_id)
+                party_id=order.amazon_selling_party or "",
+                address=company.partner_id._amazon_address(),
             ),
             items=tuple(items),
-            bill_to=Party(party_id=bill_to.ref, address=_address(bill_to)) if bill_to.ref else None,
+            bill_to=Party(party_id=bill_to.ref, address=bill_to._amazon_address())
+            if bill_to.ref
+            else None,
             ship_to_party_id=order.partner_shipping_id.ref or "",
             tax_details=self._taxes(invoice, tax_type),
             payment_terms=PaymentTerms(net_due_days=due_days) if due_days is not None else None,

@@ -234,7 +234,11 @@ class AmazonVendorOrderImporter(models.AbstractModel):
         free = lines.product_id.with_context(
             warehouse_id=account.vendor_warehouse_id.id
         )._compute_quantities_dict(None, None, None)
-        available = {product_id: max(0.0, q["free_qty"]) for product_id, q in free.items()}
+        promised = self._promised_elsewhere(account, sales, lines.product_id)
+        available = {
+            product_id: max(0.0, q["free_qty"] - promised.get(product_id, 0.0))
+            for product_id, q in free.items()
+        }
         policy = account.vendor_shortage_policy
         for sale in sales.sorted(lambda s: (s.date_order, s.id)):
             for line in sale.order_line.filtered("amazon_item_sequence"):
@@ -242,6 +246,22 @@ class AmazonVendorOrderImporter(models.AbstractModel):
                 line.write(proposal)
         if account.vendor_auto_acknowledge:
             sales._amazon_send_acknowledgement()
+
+    def _promised_elsewhere(self, account, sales, products):
+        """{product id: units accepted on the account's other purchase orders not confirmed
+        yet}: a quotation reserves no stock, so what it accepted is not free for these."""
+        groups = self.env["sale.order.line"]._read_group(
+            [
+                ("order_id.amazon_account_id", "=", account.id),
+                ("order_id.state", "in", ("draft", "sent")),
+                ("order_id.amazon_ack_state", "in", (PROPOSED, TO_SEND, "sent", "failed")),
+                ("order_id", "not in", sales.ids),
+                ("product_id", "in", products.ids),
+            ],
+            groupby=["product_id"],
+            aggregates=["amazon_accepted_qty:sum"],
+        )
+        return {product.id: accepted for product, accepted in groups}
 
     @staticmethod
     def _line_proposal(line, available, policy):

@@ -25,7 +25,6 @@ from decimal import Decimal
 from odoo import api, fields, models
 
 from ..amazon_sp.documents import (
-    Address,
     AmazonDocumentError,
     Carton,
     ContainerContent,
@@ -119,17 +118,7 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
         partner = warehouse.partner_id or picking.company_id.partner_id
         ship_from = Party(
             party_id=warehouse.code or order.amazon_selling_party or "",
-            address=Address(
-                name=partner.name or "",
-                company="",
-                street=partner.street or "",
-                street2=partner.street2 or "",
-                city=partner.city or "",
-                state=partner.state_id.code or "",
-                zip=partner.zip or "",
-                country_code=partner.country_id.code or "",
-                phone=partner.phone or "",
-            ),
+            address=partner._amazon_address(),
         )
         return order.amazon_selling_party or "", ship_from, order.partner_shipping_id.ref or ""
 

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..amazon_sp.documents import Address
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -19,3 +21,18 @@ class ResPartner(models.Model):
     )
 
     _amazon_buyer_idx = models.Index("(company_id) WHERE amazon_buyer IS TRUE")
+
+    def _amazon_address(self):
+        """This partner's address as Amazon's documents take it."""
+        self.ensure_one()
+        return Address(
+            name=self.name or "",
+            company="",
+            street=self.street or "",
+            street2=self.street2 or "",
+            city=self.city or "",
+            state=self.state_id.code or "",
+            zip=self.zip or "",
+            country_code=self.country_id.code or "",
+            phone=self.phone or "",
+        )

@@ -3,8 +3,11 @@
 import importlib
 import sys
 import unittest
+from datetime import datetime, timezone
 from pathlib import Path
+from unittest import mock
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
 from ..amazon_sp import SHARED_RATE_LIMITER, SHARED_TOKEN_CACHE
@@ -91,3 +94,29 @@ class AmazonCase(TransactionCase):
 def _violations_text(violations, when):
     listing = "\n".join(f"- {violation}" for violation in violations)
     return f"{len(violations)} SP-API contract violation(s) {when}:\n{listing}"
+
+
+class ClockedAmazonCase(AmazonCase):
+    """An AmazonCase whose Odoo and emulator share a clock the test moves (set back to the
+    start before each test); a cron's commits are left out (`_commit_progress` answers that
+    time remains)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.start = datetime.now(timezone.utc).replace(microsecond=0)
+        cls.clock = import_emulator_module().ManualClock(cls.start)
+        super().setUpClass()
+        cls.startClassPatcher(
+            mock.patch.object(
+                fields.Datetime, "now", staticmethod(lambda *a: cls.clock().replace(tzinfo=None))
+            )
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.clock.set(self.start)
+        patcher = mock.patch.object(
+            type(self.env["ir.cron"]), "_commit_progress", return_value=60.0
+        )
+        self.commit_progress = patcher.start()
+        self.addCleanup(patcher.stop)

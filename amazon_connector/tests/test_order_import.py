@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from unittest import mock
 
 from odoo import SUPERUSER_ID, api, fields
@@ -12,7 +12,7 @@ from .common import (
     REFRESH_TOKEN,
     SELLER,
     US,
-    AmazonCase,
+    ClockedAmazonCase,
     import_emulator_module,
 )
 
@@ -37,20 +37,13 @@ MUG = {"sku": "MUG-1", "asin": "B000MUG001", "title": "Mug", "unit_price": "19.9
 BOTTLE = {"sku": "BOTTLE-1", "asin": "B000BTL001", "title": "Bottle", "unit_price": "10.00"}
 
 
-class OrderImportCase(AmazonCase):
+class OrderImportCase(ClockedAmazonCase):
     """An account ready to import: marketplaces, warehouses, journal, products; Odoo and
     the emulator share a clock the test moves."""
 
     @classmethod
     def setUpClass(cls):
-        cls.start = datetime.now(timezone.utc).replace(microsecond=0)
-        cls.clock = import_emulator_module().ManualClock(cls.start)
         super().setUpClass()
-        cls.startClassPatcher(
-            mock.patch.object(
-                fields.Datetime, "now", staticmethod(lambda *a: cls.clock().replace(tzinfo=None))
-            )
-        )
         env = cls.env
         env.ref("base.EUR").active = True
         cls.fba_warehouse = env["stock.warehouse"].create(
@@ -81,14 +74,8 @@ class OrderImportCase(AmazonCase):
 
     def setUp(self):
         super().setUp()
-        self.clock.set(self.start)
         self.make_order = import_emulator_module().make_order
         self.order_count = 0
-        patcher = mock.patch.object(
-            type(self.env["ir.cron"]), "_commit_progress", return_value=60.0
-        )
-        self.commit_progress = patcher.start()
-        self.addCleanup(patcher.stop)
 
     def add_order(self, channel="fba", status=None, items=(MUG,), marketplace=US, **values):
         self.order_count += 1

@@ -1,14 +1,12 @@
 """Vendor Central: Amazon's purchase orders imported once as sale orders to Amazon, an
 acknowledgement proposed from stock, sent, and Amazon's verdict read back."""
 
-from datetime import datetime, timedelta, timezone
-from unittest import mock
+from datetime import datetime, timedelta
 
-from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import SELLER, AmazonCase, import_emulator_module
+from .common import SELLER, ClockedAmazonCase, import_emulator_module
 
 MUG = {"vendor_sku": "MUG-1", "asin": "B000MUG001", "net_cost": "5.00", "currency": "USD"}
 BOTTLE = {
@@ -26,19 +24,12 @@ def sale_ship_end(case, number):
     return datetime.fromisoformat(end.replace("Z", "+00:00")).replace(tzinfo=None)
 
 
-class VendorCase(AmazonCase):
+class VendorCase(ClockedAmazonCase):
     """A vendor account on the emulator; Odoo and the emulator share a clock the test moves."""
 
     @classmethod
     def setUpClass(cls):
-        cls.start = datetime.now(timezone.utc).replace(microsecond=0)
-        cls.clock = import_emulator_module().ManualClock(cls.start)
         super().setUpClass()
-        cls.startClassPatcher(
-            mock.patch.object(
-                fields.Datetime, "now", staticmethod(lambda *a: cls.clock().replace(tzinfo=None))
-            )
-        )
         env = cls.env
         cls.vendor = env["amazon.account"].create(
             {
@@ -65,14 +56,8 @@ class VendorCase(AmazonCase):
 
     def setUp(self):
         super().setUp()
-        self.clock.set(self.start)
         self.make_purchase_order = import_emulator_module().make_purchase_order
         self.po_count = 0
-        patcher = mock.patch.object(
-            type(self.env["ir.cron"]), "_commit_progress", return_value=60.0
-        )
-        patcher.start()
-        self.addCleanup(patcher.stop)
 
     def add_po(self, items, number=None, **values):
         self.po_count += 1
@@ -236,6 +221,18 @@ class TestVendorAcknowledgements(VendorCase):
         self.assertEqual(codes, {"Accepted": 7, "Backordered": 3})
         self.assertEqual(sale.amazon_transaction_id.state, "success")
         self.assertContractClean()
+
+    def test_stock_accepted_on_a_waiting_order_is_not_offered_again(self):
+        self.put_in_stock(self.mug, 7)
+        first = self.add_po([{**MUG, "quantity": 5, "back_order_allowed": True}])
+        self.sync()
+        second = self.add_po(
+            [{**MUG, "quantity": 5, "back_order_allowed": True}], created=self.clock()
+        )
+        self.sync()  # a later run: the first quotation reserves nothing, its 5 are promised
+        line = self.purchase_orders(second).order_line
+        self.assertEqual(self.purchase_orders(first).order_line.amazon_accepted_qty, 5)
+        self.assertEqual((line.amazon_accepted_qty, line.amazon_backordered_qty), (2, 3))
 
     def test_rejection_policy_rejects_what_stock_does_not_cover(self):
         self.vendor.vendor_shortage_policy = "reject"

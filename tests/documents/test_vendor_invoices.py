@@ -9,8 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from amazon_emulator import ContractValidator, find_models_dir
-from amazon_emulator.contract import MODEL_FILES
 from amazon_sp.documents import (
     ALLOWANCE_TYPES,
     CHARGE_TYPES,
@@ -33,12 +31,11 @@ from amazon_sp.documents import (
     parse_transaction_id,
 )
 
+from .amazon_models import AmazonModel
+
 VENDOR_INVOICES_MODEL = "models/vendor-invoices-api-model/vendorInvoices.json"
-# The emulator's name for the model: loaded models are shared by file, under one name.
-MODEL = next(
-    (name for name, path in MODEL_FILES.items() if path == VENDOR_INVOICES_MODEL),
-    "vendorInvoices",
-)
+VENDOR_INVOICES = AmazonModel(VENDOR_INVOICES_MODEL, "Vendor Invoices examples", "vendorInvoices")
+MODEL = VENDOR_INVOICES.name
 INVOICES_PATH = "/vendor/payments/v1/invoices"
 PO = "2JK3S9VC"
 INVOICED = datetime(2026, 3, 4, 10, 0)
@@ -47,32 +44,10 @@ INVOICED = datetime(2026, 3, 4, 10, 0)
 # The test data is Amazon's
 
 
-def models_dir(what="Vendor Invoices examples"):
-    models = find_models_dir()
-    if models is None or not (models / VENDOR_INVOICES_MODEL).is_file():
-        pytest.skip(f"Amazon API models not found (set AMAZON_MODELS_DIR): {what} skipped")
-    return models
-
-
-@pytest.fixture(scope="module")
-def model():
-    return json.loads((models_dir() / VENDOR_INVOICES_MODEL).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def validator():
-    """The model's contract validator, None without the models: the builder tests then
-    check the bodies they build, and skip only the schema check (`assert_valid`)."""
-    models = find_models_dir()
-    if models is None or not (models / VENDOR_INVOICES_MODEL).is_file():
-        return None
-    return ContractValidator(models, {MODEL: VENDOR_INVOICES_MODEL}).load()
-
-
-def schema_checker(validator):
-    if validator is None:
-        models_dir("schema checks")
-    return validator
+# The validator is None without the models: the builder tests then check the bodies they
+# build, and skip only the schema check (`assert_valid`).
+model, validator = VENDOR_INVOICES.fixtures()
+schema_checker = VENDOR_INVOICES.schema_checker
 
 
 def submit_invoices(model):

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from amazon_emulator import ContractValidator, find_models_dir
 from amazon_sp.documents import (
     ACKNOWLEDGEMENT_CODES,
     PURCHASE_ORDER_STATES,
@@ -34,6 +33,8 @@ from amazon_sp.documents import (
     split_purchase_orders,
 )
 
+from .amazon_models import AmazonModel, operation
+
 VENDOR_ORDERS_MODEL = "models/vendor-orders-api-model/vendorOrders.json"
 PO = "2JK3S9VC"
 ACKNOWLEDGED = datetime(2026, 3, 2, 9, 30)
@@ -42,42 +43,11 @@ ACKNOWLEDGED = datetime(2026, 3, 2, 9, 30)
 # The test data is Amazon's
 
 
-def models_dir(what="Vendor Orders examples"):
-    models = find_models_dir()
-    if models is None or not (models / VENDOR_ORDERS_MODEL).is_file():
-        pytest.skip(f"Amazon API models not found (set AMAZON_MODELS_DIR): {what} skipped")
-    return models
-
-
-@pytest.fixture(scope="module")
-def model():
-    return json.loads((models_dir() / VENDOR_ORDERS_MODEL).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def validator():
-    """The model's contract validator, None without the models: the acknowledgement tests
-    then check the bodies they build, and skip only the schema check (`assert_valid`)."""
-    models = find_models_dir()
-    if models is None or not (models / VENDOR_ORDERS_MODEL).is_file():
-        return None
-    # The emulator's name for the model: loaded models are shared by file, under one name.
-    return ContractValidator(models, {"vendorOrders": VENDOR_ORDERS_MODEL}).load()
-
-
-def schema_checker(validator):
-    if validator is None:
-        models_dir("schema checks")
-    return validator
-
-
-def operation(model, operation_id):
-    return next(
-        op
-        for path_item in model["paths"].values()
-        for op in path_item.values()
-        if isinstance(op, dict) and op.get("operationId") == operation_id
-    )
+VENDOR_ORDERS = AmazonModel(VENDOR_ORDERS_MODEL, "Vendor Orders examples", "vendorOrders")
+# The validator is None without the models: the acknowledgement tests then check the bodies
+# they build, and skip only the schema check (`assert_valid`).
+model, validator = VENDOR_ORDERS.fixtures()
+schema_checker = VENDOR_ORDERS.schema_checker
 
 
 def examples(model, operation_id, status="200"):

@@ -9,8 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from amazon_emulator import ContractValidator, find_models_dir
-from amazon_emulator.contract import MODEL_FILES
 from amazon_sp.documents import (
     CONFIRMATION_TYPES,
     DIMENSION_UNITS,
@@ -47,12 +45,13 @@ from amazon_sp.documents import (
     shipment_details_next_token,
 )
 
+from .amazon_models import AmazonModel, operation
+
 VENDOR_SHIPMENTS_MODEL = "models/vendor-shipments-api-model/vendorShipments.json"
-# The emulator's name for the model: loaded models are shared by file, under one name.
-MODEL = next(
-    (name for name, path in MODEL_FILES.items() if path == VENDOR_SHIPMENTS_MODEL),
-    "vendorShipments",
+VENDOR_SHIPMENTS = AmazonModel(
+    VENDOR_SHIPMENTS_MODEL, "Vendor Shipments examples", "vendorShipments"
 )
+MODEL = VENDOR_SHIPMENTS.name
 SHIPMENTS_PATH = "/vendor/shipping/v1/shipments"
 CONFIRMATIONS_PATH = "/vendor/shipping/v1/shipmentConfirmations"
 PO = "2JK3S9VC"
@@ -67,41 +66,10 @@ SSCC_3 = "000000000000000024"
 # The test data is Amazon's
 
 
-def models_dir(what="Vendor Shipments examples"):
-    models = find_models_dir()
-    if models is None or not (models / VENDOR_SHIPMENTS_MODEL).is_file():
-        pytest.skip(f"Amazon API models not found (set AMAZON_MODELS_DIR): {what} skipped")
-    return models
-
-
-@pytest.fixture(scope="module")
-def model():
-    return json.loads((models_dir() / VENDOR_SHIPMENTS_MODEL).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def validator():
-    """The model's contract validator, None without the models: the builder tests then
-    check the bodies they build, and skip only the schema check (`assert_valid`)."""
-    models = find_models_dir()
-    if models is None or not (models / VENDOR_SHIPMENTS_MODEL).is_file():
-        return None
-    return ContractValidator(models, {MODEL: VENDOR_SHIPMENTS_MODEL}).load()
-
-
-def schema_checker(validator):
-    if validator is None:
-        models_dir("schema checks")
-    return validator
-
-
-def operation(model, operation_id):
-    return next(
-        op
-        for path_item in model["paths"].values()
-        for op in path_item.values()
-        if isinstance(op, dict) and op.get("operationId") == operation_id
-    )
+# The validator is None without the models: the builder tests then check the bodies they
+# build, and skip only the schema check (`assert_valid`).
+model, validator = VENDOR_SHIPMENTS.fixtures()
+schema_checker = VENDOR_SHIPMENTS.schema_checker
 
 
 def sandbox(model, operation_id, status):

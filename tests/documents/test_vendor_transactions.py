@@ -1,11 +1,8 @@
 """Vendor Transaction Status API v1 documents: what Amazon made of a vendor transaction
 (an acknowledgement, a shipment confirmation, an invoice)."""
 
-import json
-
 import pytest
 
-from amazon_emulator import ContractValidator, find_models_dir
 from amazon_sp.documents import (
     TRANSACTION_STATUSES,
     AmazonDocumentError,
@@ -15,29 +12,16 @@ from amazon_sp.documents import (
     parse_transaction_status,
 )
 
+from .amazon_models import AmazonModel
+
 TRANSACTION_MODEL = "models/vendor-transaction-status-api-model/vendorTransactionStatus.json"
 TRANSACTION_ID = "20190108091302-6ca0ac50-d06e-45f5-a1e2-eb448eadac50"
 
 
-def models_dir():
-    models = find_models_dir()
-    if models is None or not (models / TRANSACTION_MODEL).is_file():
-        pytest.skip(
-            "Amazon API models not found (set AMAZON_MODELS_DIR): Vendor Transaction Status "
-            "examples skipped"
-        )
-    return models
-
-
-@pytest.fixture(scope="module")
-def model():
-    return json.loads((models_dir() / TRANSACTION_MODEL).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def validator():
-    # The emulator's name for the model: loaded models are shared by file, under one name.
-    return ContractValidator(models_dir(), {"vendorTransactionStatus": TRANSACTION_MODEL}).load()
+VENDOR_TRANSACTIONS = AmazonModel(
+    TRANSACTION_MODEL, "Vendor Transaction Status examples", "vendorTransactionStatus"
+)
+model, validator = VENDOR_TRANSACTIONS.fixtures(validator_required=True)
 
 
 def model_examples(model):

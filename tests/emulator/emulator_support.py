@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 
-from amazon_emulator import find_models_dir, make_order, make_purchase_order
+from amazon_emulator import (
+    AmazonEmulator,
+    ManualClock,
+    find_models_dir,
+    make_order,
+    make_purchase_order,
+)
 
 MODELS_DIR = find_models_dir()
 requires_models = pytest.mark.skipif(
@@ -45,7 +53,7 @@ class SpApi:
         self.token = token
 
     def get(self, path: str, token: str | None = None, **params) -> httpx.Response:
-        query = {k: ",".join(v) if isinstance(v, list | tuple) else v for k, v in params.items()}
+        query = _query(params)
         return self.http.get(
             path, params=query, headers={"x-amz-access-token": token or self.token}
         )
@@ -54,7 +62,7 @@ class SpApi:
         self, method: str, path: str, body=None, token: str | None = None, **params
     ) -> httpx.Response:
         """A request with a JSON body (`body`), query parameters as `get` sends them."""
-        query = {k: ",".join(v) if isinstance(v, list | tuple) else v for k, v in params.items()}
+        query = _query(params)
         return self.http.request(
             method,
             path,
@@ -68,6 +76,23 @@ class SpApi:
 
     def get_order(self, order_id: str, **params) -> httpx.Response:
         return self.get(f"{SEARCH_PATH}/{order_id}", **params)
+
+
+def _query(params: dict) -> dict:
+    """Query parameters as a client sends them: arrays comma-separated."""
+    return {k: ",".join(v) if isinstance(v, list | tuple) else v for k, v in params.items()}
+
+
+@contextmanager
+def rate_limited(http: httpx.Client) -> Iterator[tuple[AmazonEmulator, SpApi, ManualClock]]:
+    """An emulator enforcing the usage plans (clock at NOW), with SELLER and `http` pointed at
+    it: (emulator, the seller's SpApi, clock). Its contract is checked when the block ends."""
+    clock = ManualClock(NOW)
+    with AmazonEmulator(clock=clock, enforce_rate_limits=True) as amazon:
+        amazon.add_seller(**SELLER)
+        http.base_url = amazon.url
+        yield amazon, SpApi(http, amazon.issue_access_token(SELLER["seller_id"])), clock
+        amazon.assert_contract_clean()
 
 
 def lwa_form(**overrides) -> dict:
@@ -185,20 +210,33 @@ def ack_line(code: str, amount: int, unit: str | None = None, **extra) -> dict:
     return {"acknowledgementCode": code, "acknowledgedQuantity": quantity, **extra}
 
 
-def full_acceptance(number: str = "PO000001") -> dict:
-    """An acknowledgement accepting all of `sample_purchase_order`."""
+def sample_acknowledgement(
+    mugs: tuple[dict, ...] | None = None,
+    glasses: tuple[dict, ...] | None = None,
+    *,
+    mug_cost: str = "12.50",
+    number: str = "PO000001",
+) -> dict:
+    """An acknowledgement of both items of `sample_purchase_order`: the lines (see `ack_line`)
+    of item 1, 10 mugs at `mug_cost`, and of item 2, 2 cases of 6 glasses at 3.00; each item
+    all accepted unless its lines are given."""
     return acknowledgement(
         number,
         [
-            acknowledged_item("1", {"amount": 10}, "12.50", ack_line("Accepted", 10)),
+            acknowledged_item("1", {"amount": 10}, mug_cost, *(mugs or [ack_line("Accepted", 10)])),
             acknowledged_item(
                 "2",
                 {"amount": 2, "unitOfMeasure": "Cases", "unitSize": 6},
                 "3.00",
-                ack_line("Accepted", 2),
+                *(glasses or [ack_line("Accepted", 2)]),
             ),
         ],
     )
+
+
+def full_acceptance(number: str = "PO000001") -> dict:
+    """An acknowledgement accepting all of `sample_purchase_order`."""
+    return sample_acknowledgement(number=number)
 
 
 # Vendor Shipments and Vendor Invoices
@@ -216,6 +254,11 @@ def submit_vendor(api: SpApi, path: str, name: str, *entries) -> str:
     response = api.send("POST", path, {name: list(entries)})
     assert response.status_code == 202, response.text
     return response.json()["payload"]["transactionId"]
+
+
+def confirm(api: SpApi, *confirmations) -> str:
+    """SubmitShipmentConfirmations of `confirmations`; the transaction id."""
+    return submit_vendor(api, SHIPMENT_CONFIRMATIONS_PATH, "shipmentConfirmations", *confirmations)
 
 
 def settle(api: SpApi, transaction_id: str) -> dict:

@@ -1,19 +1,13 @@
 """Usage plans: the rate header, and token buckets when enforced."""
 
 import pytest
-from emulator_support import NOW, PARTICIPATIONS_PATH, SELLER, US, SpApi
-
-from amazon_emulator import AmazonEmulator, ManualClock
+from emulator_support import PARTICIPATIONS_PATH, SELLER, US, rate_limited
 
 
 @pytest.fixture
 def strict_api(http):
-    clock = ManualClock(NOW)
-    with AmazonEmulator(clock=clock, enforce_rate_limits=True) as amazon:
-        amazon.add_seller(**SELLER)
-        http.base_url = amazon.url
-        yield SpApi(http, amazon.issue_access_token(SELLER["seller_id"])), clock
-        amazon.assert_contract_clean()
+    with rate_limited(http) as (_amazon, api, clock):
+        yield api, clock
 
 
 def test_burst_then_429_until_the_bucket_refills(strict_api):

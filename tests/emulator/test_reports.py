@@ -7,7 +7,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from emulator_support import DE, NOW, OTHER_SELLER, SELLER, US, SpApi, requires_models
+from emulator_support import DE, NOW, OTHER_SELLER, SELLER, US, SpApi, rate_limited, requires_models
 from sp_api.api import Reports
 from sp_api.auth import AccessTokenClient
 from sp_api.base.credential_provider import FromCodeCredentialProvider
@@ -490,12 +490,7 @@ def test_faults(emulator, api, http):
 
 
 def test_usage_plans_are_enforced(http):
-    clock = ManualClock(NOW)
-    with AmazonEmulator(clock=clock, enforce_rate_limits=True) as amazon:
-        amazon.add_seller(**SELLER)
-        http.base_url = amazon.url
-        api = SpApi(http, amazon.issue_access_token(SELLER_ID))
-
+    with rate_limited(http) as (amazon, api, clock):
         statuses = [api.get(REPORTS, reportTypes=SETTLEMENT).status_code for _ in range(11)]
         assert statuses == [200] * 10 + [429]
         clock.advance(1 / 0.0222 + 0.1)

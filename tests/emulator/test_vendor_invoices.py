@@ -9,17 +9,15 @@ from emulator_support import (
     INVOICES_PATH,
     NOW,
     SELLER,
-    SHIPMENT_CONFIRMATIONS_PATH,
     TRANSACTIONS_PATH,
-    SpApi,
-    ack_line,
     acknowledge,
-    acknowledged_item,
-    acknowledgement,
     all_invoiced,
+    confirm,
     error_codes,
     invoice_item,
     iso,
+    rate_limited,
+    sample_acknowledgement,
     sample_purchase_order,
     settle,
     shipment_confirmation,
@@ -28,18 +26,14 @@ from emulator_support import (
     vendor_invoice,
 )
 
-from amazon_emulator import AmazonEmulator, ManualClock
 from amazon_emulator.ratelimit import USAGE_PLANS
 
 SELLER_ID = SELLER["seller_id"]
 TAX = [{"taxType": "ST", "taxRate": "8", "taxAmount": {"currencyCode": "USD", "amount": "12.88"}}]
 
 
-def confirm(api, *confirmations):
-    transaction_id = submit_vendor(
-        api, SHIPMENT_CONFIRMATIONS_PATH, "shipmentConfirmations", *confirmations
-    )
-    assert settle(api, transaction_id)["status"] == "Success"
+def confirmed(api, *confirmations):
+    assert settle(api, confirm(api, *confirmations))["status"] == "Success"
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def shipped(emulator, api):
     """PO000001 (`sample_purchase_order`) accepted and shipped whole: 10 mugs at 12.50, 12
     glasses at 3.00."""
     acknowledge(emulator, api)
-    confirm(api, shipment_confirmation())
+    confirmed(api, shipment_confirmation())
     return "PO000001"
 
 
@@ -122,7 +116,7 @@ def test_partial_invoices_then_the_rest(emulator, api, shipped):
 
 def test_only_what_was_confirmed_shipped_may_be_invoiced(emulator, api):
     acknowledge(emulator, api)
-    confirm(api, shipment_confirmation(items=[shipped_item("1", 4)]))
+    confirmed(api, shipment_confirmation(items=[shipped_item("1", 4)]))
 
     mugs = vendor_invoice(items=[invoice_item(1, 5, "12.50")], total="62.50")
     glasses = vendor_invoice(items=[invoice_item(2, 1, "3.00")], total="3.00")
@@ -195,23 +189,8 @@ def test_the_total_may_be_a_cent_off(emulator, api, shipped, total):
 
 
 def test_the_acknowledged_net_cost_is_the_one_to_invoice(emulator, api):
-    acknowledge(
-        emulator,
-        api,
-        ack=acknowledgement(
-            "PO000001",
-            [
-                acknowledged_item("1", {"amount": 10}, "12.00", ack_line("Accepted", 10)),
-                acknowledged_item(
-                    "2",
-                    {"amount": 2, "unitOfMeasure": "Cases", "unitSize": 6},
-                    "3.00",
-                    ack_line("Accepted", 2),
-                ),
-            ],
-        ),
-    )
-    confirm(api, shipment_confirmation())
+    acknowledge(emulator, api, ack=sample_acknowledgement(mug_cost="12.00"))
+    confirmed(api, shipment_confirmation())
     items = all_invoiced()
 
     at_order_cost = settle(api, invoice(api, vendor_invoice(items=items)))
@@ -447,11 +426,7 @@ def test_invoice_replies_tell_their_usage_plan(emulator, api):
 
 
 def test_submit_invoices_bursts_ten_then_throttles(http):
-    clock = ManualClock(NOW)
-    with AmazonEmulator(clock=clock, enforce_rate_limits=True) as amazon:
-        amazon.add_seller(**SELLER)
-        http.base_url = amazon.url
-        api = SpApi(http, amazon.issue_access_token(SELLER_ID))
+    with rate_limited(http) as (amazon, api, clock):
         body = {"invoices": [vendor_invoice()]}
 
         statuses = [api.send("POST", INVOICES_PATH, body).status_code for _ in range(11)]

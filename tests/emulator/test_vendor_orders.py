@@ -16,11 +16,12 @@ from emulator_support import (
     SpApi,
     full_acceptance,
     iso,
+    rate_limited,
     requires_models,
     sample_purchase_order,
 )
 
-from amazon_emulator import AmazonEmulator, ContractValidator, ManualClock, make_purchase_order
+from amazon_emulator import ContractValidator, make_purchase_order
 from amazon_emulator.ratelimit import USAGE_PLANS
 
 SELLER_ID = SELLER["seller_id"]
@@ -556,12 +557,8 @@ def test_vendor_replies_tell_their_usage_plans(emulator, api):
 
 @pytest.fixture
 def strict(http):
-    clock = ManualClock(NOW)
-    with AmazonEmulator(clock=clock, enforce_rate_limits=True) as amazon:
-        amazon.add_seller(**SELLER)
-        http.base_url = amazon.url
-        yield amazon, SpApi(http, amazon.issue_access_token(SELLER_ID)), clock
-        amazon.assert_contract_clean()
+    with rate_limited(http) as strict_emulator:
+        yield strict_emulator
 
 
 def test_get_purchase_orders_bursts_ten_then_throttles(strict):

@@ -23,11 +23,14 @@ from emulator_support import (
     acknowledged_item,
     acknowledgement,
     all_shipped,
+    confirm,
     error_codes,
     full_acceptance,
     iso,
+    rate_limited,
     routing_item,
     routing_request,
+    sample_acknowledgement,
     sample_purchase_order,
     settle,
     shipment_confirmation,
@@ -35,7 +38,6 @@ from emulator_support import (
     submit_vendor,
 )
 
-from amazon_emulator import AmazonEmulator, ManualClock
 from amazon_emulator.ratelimit import USAGE_PLANS
 
 SELLER_ID = SELLER["seller_id"]
@@ -67,10 +69,6 @@ def collect(emulator, order):
 
 def request_shipments(api, *shipments):
     return submit_vendor(api, SHIPMENTS_PATH, "shipments", *shipments)
-
-
-def confirm(api, *confirmations):
-    return submit_vendor(api, SHIPMENT_CONFIRMATIONS_PATH, "shipmentConfirmations", *confirmations)
 
 
 def shipments(response) -> list[dict]:
@@ -675,23 +673,11 @@ def test_partial_confirmations_then_the_rest(emulator, api, order):
 
 
 def test_backordered_units_may_be_shipped(emulator, api):
-    acknowledge(
-        emulator,
-        api,
-        ack=acknowledgement(
-            "PO000001",
-            [
-                acknowledged_item("1", {"amount": 10}, "12.50", ack_line("Accepted", 10)),
-                acknowledged_item(
-                    "2",
-                    {"amount": 2, "unitOfMeasure": "Cases", "unitSize": 6},
-                    "3.00",
-                    ack_line("Accepted", 1),
-                    ack_line("Backordered", 1, scheduledShipDate=iso(NOW + timedelta(9))),
-                ),
-            ],
-        ),
+    glasses = (
+        ack_line("Accepted", 1),
+        ack_line("Backordered", 1, scheduledShipDate=iso(NOW + timedelta(9))),
     )
+    acknowledge(emulator, api, ack=sample_acknowledgement(glasses=glasses))
 
     assert settle(api, confirm(api, shipment_confirmation()))["status"] == "Success"
 
@@ -1138,12 +1124,7 @@ def test_shipment_replies_tell_their_usage_plans(emulator, api):
 
 @pytest.mark.parametrize("operation", SHIPMENT_OPERATIONS)
 def test_shipment_operations_burst_ten_then_throttle(http, operation):
-    clock = ManualClock(NOW)
-    with AmazonEmulator(clock=clock, enforce_rate_limits=True) as amazon:
-        amazon.add_seller(**SELLER)
-        http.base_url = amazon.url
-        api = SpApi(http, amazon.issue_access_token(SELLER_ID))
-
+    with rate_limited(http) as (amazon, api, clock):
         statuses = [call(api, operation).status_code for _ in range(11)]
         clock.advance(0.1)
         then = call(api, operation).status_code

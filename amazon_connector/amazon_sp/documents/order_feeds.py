@@ -192,25 +192,30 @@ class OrderAcknowledgementRequest:
 def build_order_adjustment_feed(merchant_id, adjustments):
     """POST_PAYMENT_ADJUSTMENT_DATA feed bytes: one OrderAdjustment message per
     OrderAdjustmentRequest. Raises AmazonDocumentError for what Amazon would refuse."""
-    adjustments = list(adjustments)
-    message_ids = _message_ids(adjustments, ADJUSTMENT_FEED)
-    messages = [
-        {"MessageID": str(message_id), "OrderAdjustment": _order_adjustment(adjustment)}
-        for message_id, adjustment in zip(message_ids, adjustments, strict=True)
-    ]
-    return _envelope(merchant_id, "OrderAdjustment", messages, ADJUSTMENT_FEED)
+    return _feed(merchant_id, adjustments, "OrderAdjustment", _order_adjustment, ADJUSTMENT_FEED)
 
 
 def build_order_acknowledgement_feed(merchant_id, acknowledgements):
     """POST_ORDER_ACKNOWLEDGEMENT_DATA feed bytes: one OrderAcknowledgement message per
     OrderAcknowledgementRequest. Raises AmazonDocumentError for what Amazon would refuse."""
-    acknowledgements = list(acknowledgements)
-    message_ids = _message_ids(acknowledgements, ACKNOWLEDGEMENT_FEED)
+    return _feed(
+        merchant_id,
+        acknowledgements,
+        "OrderAcknowledgement",
+        _acknowledgement,
+        ACKNOWLEDGEMENT_FEED,
+    )
+
+
+def _feed(merchant_id, requests, message_type, build, document):
+    """The feed of one `message_type` message, `build`'s body, per request."""
+    requests = list(requests)
+    message_ids = _message_ids(requests, document)
     messages = [
-        {"MessageID": str(message_id), "OrderAcknowledgement": _acknowledgement(request)}
-        for message_id, request in zip(message_ids, acknowledgements, strict=True)
+        {"MessageID": str(message_id), message_type: build(request)}
+        for message_id, request in zip(message_ids, requests, strict=True)
     ]
-    return _envelope(merchant_id, "OrderAcknowledgement", messages, ACKNOWLEDGEMENT_FEED)
+    return _envelope(merchant_id, message_type, messages, document)
 
 
 def _envelope(merchant_id, message_type, messages, document):

@@ -17,10 +17,10 @@ supplier sales, Australia...): that tax is not the seller's.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from .common import AmazonDocumentError, require
+from .common import AmazonDocumentError, parse_iso_datetime, require
 
 DOCUMENT = "Order"
 PENDING_STATUSES = frozenset({"PENDING", "PENDING_AVAILABILITY"})
@@ -185,16 +185,12 @@ class AmazonOrder:
 def parse_timestamp(value, *, path, name):
     if not isinstance(value, str) or not value:
         raise AmazonDocumentError(f"missing {name}", document=DOCUMENT, path=path)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise AmazonDocumentError(
-            f"{name} is not an ISO 8601 date-time: {value!r}", document=DOCUMENT, path=path
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    # Odoo stores naive UTC datetimes.
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return parse_iso_datetime(
+        value.replace("Z", "+00:00"),
+        f"{name} is not an ISO 8601 date-time: {value!r}",
+        document=DOCUMENT,
+        path=path,
+    )
 
 
 def parse_money(money, currency, *, path):

@@ -48,10 +48,18 @@ When an item has none, the refund is keyed by its order id, kind and posted date
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
 
-from .common import AmazonDocumentError
+from .common import (
+    AmazonDocumentError,
+    decimal_amount,
+    expect_object,
+    parse_iso_datetime,
+    read_list,
+    read_text,
+)
 
 DOCUMENT = "financial events"
 ZERO = Decimal("0")
@@ -279,15 +287,7 @@ def _financial_events(payload):
     return payload
 
 
-def _list(mapping, key, path):
-    value = mapping.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise AmazonDocumentError(
-            f"{key} should be a list, not {type(value).__name__}", document=DOCUMENT, path=path
-        )
-    return value
+_list = partial(read_list, document=DOCUMENT)
 
 
 def _objects(mapping, key, path):
@@ -297,23 +297,8 @@ def _objects(mapping, key, path):
         yield where, _object(value, where)
 
 
-def _text(mapping, key, path, *, required=False):
-    value = mapping.get(key)
-    if value is None or value == "":
-        if required:
-            raise AmazonDocumentError(f"missing {key}", document=DOCUMENT, path=path)
-        return ""
-    if not isinstance(value, str):
-        raise AmazonDocumentError(
-            f"{key} should be a string, not {type(value).__name__}", document=DOCUMENT, path=path
-        )
-    return value
-
-
-def _object(value, path):
-    if not isinstance(value, dict):
-        raise AmazonDocumentError("expected an object", document=DOCUMENT, path=path)
-    return value
+_text = partial(read_text, document=DOCUMENT)
+_object = partial(expect_object, document=DOCUMENT)
 
 
 class _Currency:
@@ -338,15 +323,7 @@ class _Currency:
             raise AmazonDocumentError(
                 f"CurrencyAmount should be a number, not {value!r}", document=DOCUMENT, path=path
             )
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise AmazonDocumentError(
-                f"not an amount: {value!r}", document=DOCUMENT, path=path
-            ) from None
-        if not amount.is_finite():
-            raise AmazonDocumentError(f"not an amount: {value!r}", document=DOCUMENT, path=path)
-        return amount
+        return decimal_amount(value, document=DOCUMENT, path=path)
 
 
 def _refund(event, kind, path):
@@ -391,16 +368,12 @@ def _refund_id(order_id, kind, posted, items):
 def _timestamp(value, path):
     if not isinstance(value, str) or not value:
         raise AmazonDocumentError("missing PostedDate", document=DOCUMENT, path=path)
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise AmazonDocumentError(
-            f"not an ISO 8601 date-time: {value!r}", document=DOCUMENT, path=path
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    # Odoo stores naive UTC datetimes.
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return parse_iso_datetime(
+        value.strip().replace("Z", "+00:00"),
+        f"not an ISO 8601 date-time: {value!r}",
+        document=DOCUMENT,
+        path=path,
+    )
 
 
 def _charges(mapping, list_name, currency, path, *, type_key):

@@ -17,9 +17,9 @@ client's job, not this module's.
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 
-from .common import AmazonDocumentError, decode_text
+from .common import AmazonDocumentError, decode_text, parse_iso_datetime
 from .flat_files import at_cell, check_required_columns, header_columns, row_record, tab_rows
 
 DOCUMENT = "FBA customer returns report"
@@ -155,13 +155,7 @@ def parse_return_date(text: str) -> datetime:
     (`2025-06-05T15:31:40+00:00`), or followed by `UTC` / `GMT`; without zone, UTC."""
     cleaned = _ZONE_NAME.sub("", str(text).strip())
     cleaned = _Z_SUFFIX.sub("+00:00", cleaned)
-    try:
-        moment = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise AmazonDocumentError(f"not a date: {text!r}", document=DOCUMENT) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
+    return parse_iso_datetime(cleaned, f"not a date: {text!r}", document=DOCUMENT)
 
 
 def _line(record, row):

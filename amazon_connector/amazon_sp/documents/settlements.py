@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from .common import AmazonDocumentError, decode_text
+from .common import AmazonDocumentError, decode_text, naive_utc
 from .flat_files import at_cell, check_required_columns, header_columns, row_record, tab_rows
 
 DOCUMENT = "settlement report"
@@ -393,8 +393,7 @@ def parse_date(text: str, day_first: bool = True) -> datetime:
         )
     except ValueError:
         raise AmazonDocumentError(f"not a date: {text!r}", document=DOCUMENT) from None
-    # Odoo stores naive UTC datetimes.
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return naive_utc(moment)
 
 
 def _day_and_month(first, second, day_first):

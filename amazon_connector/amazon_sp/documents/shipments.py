@@ -1,9 +1,9 @@
 """Shipment confirmations (Orders v0 confirmShipment) built from typed values."""
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from .common import AmazonDocumentError
+from .common import AmazonDocumentError, utc_timestamp
 
 DOCUMENT = "ConfirmShipmentRequest"
 OTHER_CARRIER = "Other"
@@ -42,14 +42,11 @@ class ShipmentConfirmation:
         problems = self.problems()
         if problems:
             raise AmazonDocumentError("; ".join(problems), document=DOCUMENT, path=self.order_id)
-        ship_date = self.ship_date
-        if ship_date.tzinfo is None:
-            ship_date = ship_date.replace(tzinfo=timezone.utc)
         package = {
             "packageReferenceId": self.package_reference,
             "carrierCode": self.carrier_code,
             "trackingNumber": self.tracking_number,
-            "shipDate": ship_date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "shipDate": utc_timestamp(self.ship_date),
             "orderItems": [
                 {"orderItemId": item_id, "quantity": int(quantity)}
                 for item_id, quantity in self.items

@@ -60,10 +60,10 @@ Not checked, for lack of a rule Amazon states: that a tax amount is its rate of 
 amount (accounting systems round taxes per line or per invoice), and the invoice date
 against the purchase order's (the model: "on or after the purchase order creation date").
 
-Written like the other vendor documents: dates ISO 8601 in UTC with a Z, to the second
-(naive datetimes are UTC); amounts as the model's Decimal strings (Decimal, int or str
-accepted, floats refused); the postal code of an address as `postalOrZipCode` (this model's
-name). `Party` is `vendor_orders.Party`.
+Written like the other vendor documents (with `vendor_common`'s writers): dates ISO 8601 in
+UTC with a Z, to the second (naive datetimes are UTC); amounts as the model's Decimal strings
+(Decimal, int or str accepted, floats refused); the postal code of an address as
+`postalOrZipCode` (this model's name). `Party` is `vendor_orders.Party`.
 """
 
 import re
@@ -72,14 +72,22 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from .common import AmazonDocumentError
-from .vendor_orders import COST_UNITS_OF_MEASURE, PURCHASE_ORDER_NUMBER, Party, QuantityUnit
-from .vendor_shipments import (
+from .vendor_common import (
+    COST_UNITS_OF_MEASURE,
+    Party,
+    QuantityUnit,
     decimal_text,
     format_date,
     quantity_eaches,
     read_amount,
+    values_of,
     write_choice,
+    write_currency,
+    write_entries,
+    write_money,
     write_party,
+    write_product_ids,
+    write_purchase_order_number,
     write_quantity,
     write_text,
     write_whole,
@@ -92,13 +100,8 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 # Letters, digits and hyphens, 1 to 20 (see the module's docstring).
 INVOICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 _HSN_CODE = re.compile(r"^[^A-Za-z]+$")
 _SEQUENCE = re.compile(r"^\d+$")
-
-
-def _values(namespace):
-    return tuple(value for name, value in vars(namespace).items() if name.isupper())
 
 
 class InvoiceType:
@@ -163,11 +166,11 @@ class AllowanceType:
     SPECIAL = "Special"
 
 
-INVOICE_TYPES = _values(InvoiceType)
-TAX_TYPES = _values(TaxType)
-PAYMENT_TERM_TYPES = _values(PaymentTermType)
-CHARGE_TYPES = _values(ChargeType)
-ALLOWANCE_TYPES = _values(AllowanceType)
+INVOICE_TYPES = values_of(InvoiceType)
+TAX_TYPES = values_of(TaxType)
+PAYMENT_TERM_TYPES = values_of(PaymentTermType)
+CHARGE_TYPES = values_of(ChargeType)
+ALLOWANCE_TYPES = values_of(AllowanceType)
 
 
 @dataclass(frozen=True)
@@ -274,18 +277,14 @@ def build_invoice_request(invoices):
     """The JSON body (a dict) of submitInvoices: {"invoices": [...]}, one Invoice per
     InvoiceRequest. Raises AmazonDocumentError for what Amazon would refuse (see the
     module's docstring)."""
-    invoices = list(invoices)
-    if not invoices:
-        raise AmazonDocumentError("no invoice to send", document=DOCUMENT)
-    built, ids = [], set()
-    for invoice in invoices:
-        entry = _Invoice(invoice).entry
-        if entry["id"] in ids:
-            raise AmazonDocumentError(
-                "the invoice id is used twice in the request", document=DOCUMENT, path=entry["id"]
-            )
-        ids.add(entry["id"])
-        built.append(entry)
+    built = write_entries(
+        invoices,
+        lambda invoice: _Invoice(invoice).entry,
+        "id",
+        document=DOCUMENT,
+        nothing="no invoice to send",
+        twice="the invoice id is used twice in the request",
+    )
     return {"invoices": built}
 
 
@@ -299,10 +298,7 @@ class _Invoice:
             )
         self.path = _invoice_id(invoice.invoice_id)
         self.invoice_type = self._choice(invoice.invoice_type, INVOICE_TYPES, "invoice type")
-        currency = invoice.currency
-        if not isinstance(currency, str) or not _CURRENCY.match(currency):
-            self._refuse(f"currency {currency!r} is not an ISO 4217 code")
-        self.currency = currency
+        self.currency = write_currency(invoice.currency, document=DOCUMENT, path=self.path)
         entry = {
             "invoiceType": self.invoice_type,
             "id": self.path,
@@ -333,7 +329,7 @@ class _Invoice:
         return write_choice(value, values, label, document=DOCUMENT, path=path or self.path)
 
     def _money(self, amount):
-        return {"currencyCode": self.currency, "amount": decimal_text(amount)}
+        return write_money(amount, self.currency)
 
     def _parties(self, invoice):
         path = self.path
@@ -426,15 +422,15 @@ class _Invoice:
             )
         path = f"{self.path}/{sequence}"
         entry = {"itemSequenceNumber": int(sequence)}
-        for key, given, label in (
-            ("amazonProductIdentifier", item.asin, "ASIN"),
-            ("vendorProductIdentifier", item.vendor_product_id, "vendor product id"),
-        ):
-            value = write_text(given, label, document=DOCUMENT, path=path, required=False)
-            if value:
-                entry[key] = value
-        if len(entry) == 1:
-            self._refuse("an item with neither ASIN nor vendor product id", path)
+        entry.update(
+            write_product_ids(
+                item.asin,
+                item.vendor_product_id,
+                document=DOCUMENT,
+                path=path,
+                asin_key="amazonProductIdentifier",
+            )
+        )
         quantity = write_quantity(
             item.quantity, item.unit_of_measure, item.unit_size, document=DOCUMENT, path=path
         )
@@ -478,12 +474,9 @@ class _Invoice:
         found = {}
         number = item.purchase_order_number or ""
         if number or self.invoice_type == InvoiceType.INVOICE:
-            if not isinstance(number, str) or not PURCHASE_ORDER_NUMBER.match(number):
-                self._refuse(
-                    f"purchase order number {number!r} is not an 8-character alphanumeric code",
-                    path,
-                )
-            found["purchaseOrderNumber"] = number
+            found["purchaseOrderNumber"] = write_purchase_order_number(
+                number, document=DOCUMENT, path=path
+            )
         details = item.credit_note
         if self.invoice_type == InvoiceType.INVOICE:
             if details is not None:

@@ -69,13 +69,42 @@ A 202 answer holds only a `transactionId` (`parse_transaction_id`): whether Amaz
 acknowledgement is told later by the Vendor Transaction Status API (`vendor_transactions`).
 """
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
 
-from .common import AmazonDocumentError
+from .common import (
+    AmazonDocumentError,
+    decimal_amount,
+    expect_object,
+    read_choice,
+    read_list,
+    read_text,
+)
 from .orders import Address
+from .vendor_common import (
+    COST_UNITS_OF_MEASURE,
+    COUNTRY,
+    CURRENCY,
+    QUANTITY_UNITS,
+    TAX_REGISTRATION_TYPES,
+    Party,
+    QuantityUnit,
+    case_size,
+    format_date,
+    quantity_eaches,
+    read_amount,
+    read_datetime,
+    read_timestamp,
+    values_of,
+    write_choice,
+    write_currency,
+    write_entries,
+    write_item_quantity,
+    write_money,
+    write_purchase_order_number,
+)
 from .vendor_transactions import refuse_error_response
 
 DOCUMENT = "vendor purchase order"
@@ -86,18 +115,7 @@ TRANSACTION_DOCUMENT = "vendor transaction"
 PURCHASE_ORDER_STATES = ("New", "Acknowledged", "Closed")
 NEW = "New"
 PURCHASE_ORDER_TYPES = ("RegularOrder", "ConsignedOrder", "NewProductIntroduction", "RushOrder")
-TAX_REGISTRATION_TYPES = ("VAT", "GST")
-# Money.unitOfMeasure: the price is per weight unit, not per each.
-COST_UNITS_OF_MEASURE = ("POUNDS", "OUNCES", "GRAMS", "KILOGRAMS")
-# "Formatting Notes: 8-character alpha-numeric code."
-PURCHASE_ORDER_NUMBER = re.compile(r"^[A-Za-z0-9]{8}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 WINDOW_SEPARATOR = "--"
-
-
-def _values(namespace):
-    return tuple(value for name, value in vars(namespace).items() if name.isupper())
 
 
 class AcknowledgementCode:
@@ -116,31 +134,12 @@ class RejectionReason:
     OBSOLETE_PRODUCT = "ObsoleteProduct"
 
 
-class QuantityUnit:
-    """ItemQuantity.unitOfMeasure: cases of `unitSize` units, or units."""
-
-    CASES = "Cases"
-    EACHES = "Eaches"
-
-
-ACKNOWLEDGEMENT_CODES = _values(AcknowledgementCode)
-REJECTION_REASONS = _values(RejectionReason)
-QUANTITY_UNITS = _values(QuantityUnit)
+ACKNOWLEDGEMENT_CODES = values_of(AcknowledgementCode)
+REJECTION_REASONS = values_of(RejectionReason)
 _UNIT_BY_KEY = {unit.casefold(): unit for unit in QUANTITY_UNITS}
 
 
 # Purchase orders
-
-
-@dataclass(frozen=True)
-class Party:
-    """A PartyIdentification: `party_id` is Amazon's code (a warehouse code for ship-to, the
-    vendor code for the selling party)."""
-
-    party_id: str
-    address: Address | None = None
-    tax_registration: str = ""  # taxInfo.taxRegistrationNumber
-    tax_registration_type: str = ""  # VAT or GST
 
 
 @dataclass(frozen=True)
@@ -312,16 +311,7 @@ def _order_list(payload):
             document=ORDERS_DOCUMENT,
             path=path,
         )
-    orders = order_list.get("orders")
-    if orders is None:
-        return [], path
-    if not isinstance(orders, list):
-        raise AmazonDocumentError(
-            f"orders should be a list, not {type(orders).__name__}",
-            document=ORDERS_DOCUMENT,
-            path=path,
-        )
-    return orders, path
+    return read_list(order_list, "orders", path, document=ORDERS_DOCUMENT), path
 
 
 def _order(order, path):
@@ -374,15 +364,7 @@ def _order(order, path):
 
 
 def _items(details, path):
-    raw_items = details.get("items")
-    if raw_items is None:
-        raise AmazonDocumentError("missing items", document=DOCUMENT, path=path)
-    if not isinstance(raw_items, list):
-        raise AmazonDocumentError(
-            f"items should be a list, not {type(raw_items).__name__}",
-            document=DOCUMENT,
-            path=path,
-        )
+    raw_items = read_list(details, "items", path, document=DOCUMENT, required=True)
     if not raw_items:
         raise AmazonDocumentError("an order without items", document=DOCUMENT, path=path)
     items, currencies = [], {}
@@ -483,7 +465,7 @@ def _money(mapping, key, path):
     path = f"{path}.{key}"
     money = _object(money, path)
     currency = _text(money, "currencyCode", path, required=True)
-    if not _CURRENCY.match(currency):
+    if not CURRENCY.match(currency):
         raise AmazonDocumentError(
             f"currencyCode {currency!r} is not an ISO 4217 code", document=DOCUMENT, path=path
         )
@@ -494,12 +476,7 @@ def _money(mapping, key, path):
         raise AmazonDocumentError(
             f"amount should be a decimal string, not {value!r}", document=DOCUMENT, path=path
         )
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise AmazonDocumentError(f"not an amount: {value!r}", document=DOCUMENT, path=path)
+    amount = decimal_amount(value, document=DOCUMENT, path=path)
     unit = _choice(money, "unitOfMeasure", COST_UNITS_OF_MEASURE, path)
     return amount, currency, unit
 
@@ -533,7 +510,7 @@ def _address(address, path):
     name = _text(address, "name", path, required=True).strip()
     street = _text(address, "addressLine1", path, required=True).strip()
     country = _text(address, "countryCode", path, required=True).strip()
-    if not _COUNTRY.match(country):
+    if not COUNTRY.match(country):
         raise AmazonDocumentError(
             f"countryCode {country!r} is not an ISO 3166-1 alpha-2 code",
             document=DOCUMENT,
@@ -662,62 +639,49 @@ def build_acknowledgement_request(acknowledgements):
     """The JSON body (a dict) of submitAcknowledgement: {"acknowledgements": [...]}, one
     OrderAcknowledgement per PurchaseOrderAcknowledgement. Raises AmazonDocumentError for
     what Amazon would refuse (see the module's docstring)."""
-    acknowledgements = list(acknowledgements)
-    if not acknowledgements:
-        raise AmazonDocumentError("no acknowledgement to send", document=ACKNOWLEDGEMENT_DOCUMENT)
-    numbers = set()
-    built = []
-    for acknowledgement in acknowledgements:
-        entry = _acknowledgement(acknowledgement)
-        if entry["purchaseOrderNumber"] in numbers:
-            raise AmazonDocumentError(
-                "the purchase order is acknowledged twice in the request",
-                document=ACKNOWLEDGEMENT_DOCUMENT,
-                path=entry["purchaseOrderNumber"],
-            )
-        numbers.add(entry["purchaseOrderNumber"])
-        built.append(entry)
+    built = write_entries(
+        acknowledgements,
+        _acknowledgement,
+        "purchaseOrderNumber",
+        document=ACKNOWLEDGEMENT_DOCUMENT,
+        nothing="no acknowledgement to send",
+        twice="the purchase order is acknowledged twice in the request",
+    )
     return {"acknowledgements": built}
 
 
 def _acknowledgement(acknowledgement):
-    number = acknowledgement.number
-    if not isinstance(number, str) or not PURCHASE_ORDER_NUMBER.match(number):
-        raise AmazonDocumentError(
-            f"purchase order number {number!r} is not an 8-character alphanumeric code",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-        )
+    number = write_purchase_order_number(acknowledgement.number, document=ACKNOWLEDGEMENT_DOCUMENT)
     party = acknowledgement.selling_party_id
     if not isinstance(party, str) or not party.strip() or party != party.strip():
-        raise AmazonDocumentError(
-            f"selling party id {party!r} is empty or padded",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=number,
-        )
+        _refuse(f"selling party id {party!r} is empty or padded", number)
     items = tuple(acknowledgement.items or ())
     if not items:
-        raise AmazonDocumentError(
-            "an acknowledgement without items", document=ACKNOWLEDGEMENT_DOCUMENT, path=number
-        )
+        _refuse("an acknowledgement without items", number)
     built, sequences = [], set()
     for index, item in enumerate(items):
         entry = _item_acknowledgement(item, f"{number}/{_item_label(item, index)}")
         sequence = entry.get("itemSequenceNumber")
         if sequence is not None:
             if sequence in sequences:
-                raise AmazonDocumentError(
-                    f"item sequence number {sequence!r} is used twice",
-                    document=ACKNOWLEDGEMENT_DOCUMENT,
-                    path=number,
-                )
+                _refuse(f"item sequence number {sequence!r} is used twice", number)
             sequences.add(sequence)
         built.append(entry)
     return {
         "purchaseOrderNumber": number,
         "sellingParty": {"partyId": party},
-        "acknowledgementDate": _format_date(acknowledgement.acknowledged, "acknowledged", number),
+        "acknowledgementDate": format_date(
+            acknowledgement.acknowledged,
+            "acknowledged",
+            document=ACKNOWLEDGEMENT_DOCUMENT,
+            path=number,
+        ),
         "items": built,
     }
+
+
+def _refuse(message, path=None):
+    raise AmazonDocumentError(message, document=ACKNOWLEDGEMENT_DOCUMENT, path=path)
 
 
 def _item_label(item, index):
@@ -737,44 +701,32 @@ def _item_acknowledgement(item, path):
         if value in (None, ""):
             continue
         if not isinstance(value, str) or value != value.strip():
-            raise AmazonDocumentError(
-                f"{key} {value!r} should be a string without surrounding blanks",
-                document=ACKNOWLEDGEMENT_DOCUMENT,
-                path=path,
-            )
+            _refuse(f"{key} {value!r} should be a string without surrounding blanks", path)
         entry[key] = value
     if "amazonProductIdentifier" not in entry and "vendorProductIdentifier" not in entry:
-        raise AmazonDocumentError(
-            "an item with neither ASIN nor vendor product id",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
+        _refuse("an item with neither ASIN nor vendor product id", path)
     ordered = item.ordered_quantity
     if isinstance(ordered, int) and not isinstance(ordered, bool) and ordered == 0:
-        raise AmazonDocumentError(
+        _refuse(
             "ordered quantity 0: Amazon cancelled the item, there is nothing to acknowledge "
             "(leave it out)",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
+            path,
         )
     ordered_quantity = _item_quantity(
         ordered, item.unit_of_measure, item.unit_size, f"{path} ordered quantity"
     )
     entry["orderedQuantity"] = ordered_quantity
     cost_unit = item.cost_unit_of_measure or ""
-    if cost_unit and cost_unit not in COST_UNITS_OF_MEASURE:
-        raise AmazonDocumentError(
-            f"cost unit of measure {cost_unit!r} is not one of Amazon's: "
-            f"{', '.join(COST_UNITS_OF_MEASURE)}",
+    if cost_unit:
+        write_choice(
+            cost_unit,
+            COST_UNITS_OF_MEASURE,
+            "cost unit of measure",
             document=ACKNOWLEDGEMENT_DOCUMENT,
             path=path,
         )
     if item.net_cost is None:
-        raise AmazonDocumentError(
-            "no net cost: Amazon rejects an acknowledgement without one",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
+        _refuse("no net cost: Amazon rejects an acknowledgement without one", path)
     entry["netCost"] = _write_money(item.net_cost, item.currency, cost_unit, "net cost", path)
     if item.list_price is not None:
         entry["listPrice"] = _write_money(
@@ -782,23 +734,18 @@ def _item_acknowledgement(item, path):
         )
     quantities = tuple(item.quantities or ())
     if not quantities:
-        raise AmazonDocumentError(
-            "an item without acknowledged quantities",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
+        _refuse("an item without acknowledged quantities", path)
     acknowledged = [
         _quantity_acknowledgement(quantity, item, f"{path} quantities[{index}]")
         for index, quantity in enumerate(quantities)
     ]
-    ordered_eaches = _eaches(ordered_quantity)
-    acknowledged_eaches = sum(_eaches(a["acknowledgedQuantity"]) for a in acknowledged)
+    ordered_eaches = quantity_eaches(ordered_quantity)
+    acknowledged_eaches = sum(quantity_eaches(a["acknowledgedQuantity"]) for a in acknowledged)
     if acknowledged_eaches > ordered_eaches:
-        raise AmazonDocumentError(
+        _refuse(
             f"{acknowledged_eaches} units acknowledged, {ordered_eaches} ordered: Amazon "
             "accepts no more than it ordered",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
+            path,
         )
     entry["itemAcknowledgements"] = acknowledged
     return entry
@@ -806,148 +753,67 @@ def _item_acknowledgement(item, path):
 
 def _quantity_acknowledgement(quantity, item, path):
     code = quantity.code
-    if code not in ACKNOWLEDGEMENT_CODES:
-        raise AmazonDocumentError(
-            f"acknowledgement code {code!r} is not one of Amazon's: "
-            f"{', '.join(ACKNOWLEDGEMENT_CODES)}",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
-    unit_size = quantity.unit_size
-    if (
-        unit_size is None
-        and quantity.unit_of_measure == QuantityUnit.CASES
-        and item.unit_of_measure == QuantityUnit.CASES
-    ):
-        unit_size = item.unit_size
+    write_choice(
+        code,
+        ACKNOWLEDGEMENT_CODES,
+        "acknowledgement code",
+        document=ACKNOWLEDGEMENT_DOCUMENT,
+        path=path,
+    )
+    unit_size = case_size(
+        quantity.unit_size, quantity.unit_of_measure, item.unit_of_measure, item.unit_size
+    )
     entry = {
         "acknowledgementCode": code,
         "acknowledgedQuantity": _item_quantity(
             quantity.quantity, quantity.unit_of_measure, unit_size, path
         ),
     }
-    if quantity.scheduled_ship_date is not None:
-        entry["scheduledShipDate"] = _format_date(
-            quantity.scheduled_ship_date, "scheduled ship date", path
-        )
-    if quantity.scheduled_delivery_date is not None:
-        entry["scheduledDeliveryDate"] = _format_date(
-            quantity.scheduled_delivery_date, "scheduled delivery date", path
-        )
+    for key, date, label in (
+        ("scheduledShipDate", quantity.scheduled_ship_date, "scheduled ship date"),
+        ("scheduledDeliveryDate", quantity.scheduled_delivery_date, "scheduled delivery date"),
+    ):
+        if date is not None:
+            entry[key] = format_date(date, label, document=ACKNOWLEDGEMENT_DOCUMENT, path=path)
     if code == AcknowledgementCode.BACKORDERED:
         if item.back_order_allowed is False:
-            raise AmazonDocumentError(
+            _refuse(
                 "Backordered, but Amazon accepts no backorder for the item "
                 "(isBackOrderAllowed false)",
-                document=ACKNOWLEDGEMENT_DOCUMENT,
-                path=path,
+                path,
             )
         if "scheduledShipDate" not in entry and "scheduledDeliveryDate" not in entry:
-            raise AmazonDocumentError(
-                "Backordered needs a scheduled ship date or a scheduled delivery date",
-                document=ACKNOWLEDGEMENT_DOCUMENT,
-                path=path,
-            )
+            _refuse("Backordered needs a scheduled ship date or a scheduled delivery date", path)
     reason = quantity.rejection_reason
     if reason is not None:
-        if reason not in REJECTION_REASONS:
-            raise AmazonDocumentError(
-                f"rejection reason {reason!r} is not one of Amazon's: "
-                f"{', '.join(REJECTION_REASONS)}",
-                document=ACKNOWLEDGEMENT_DOCUMENT,
-                path=path,
-            )
+        write_choice(
+            reason,
+            REJECTION_REASONS,
+            "rejection reason",
+            document=ACKNOWLEDGEMENT_DOCUMENT,
+            path=path,
+        )
         if code != AcknowledgementCode.REJECTED:
-            raise AmazonDocumentError(
-                f"a rejection reason on a {code} quantity: only Rejected takes one",
-                document=ACKNOWLEDGEMENT_DOCUMENT,
-                path=path,
-            )
+            _refuse(f"a rejection reason on a {code} quantity: only Rejected takes one", path)
         entry["rejectionReason"] = reason
     return entry
 
 
 def _item_quantity(amount, unit, unit_size, path):
-    """An ItemQuantity {amount, unitOfMeasure, unitSize}."""
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
-        raise AmazonDocumentError(
-            f"quantity {amount!r} is not an integer >= 1",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
-    if unit not in QUANTITY_UNITS:
-        raise AmazonDocumentError(
-            f"unit of measure {unit!r} is not one of Amazon's: {', '.join(QUANTITY_UNITS)}",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
-    quantity = {"amount": amount, "unitOfMeasure": unit}
-    if unit_size is not None:
-        if isinstance(unit_size, bool) or not isinstance(unit_size, int) or unit_size < 1:
-            raise AmazonDocumentError(
-                f"unit size {unit_size!r} is not an integer >= 1",
-                document=ACKNOWLEDGEMENT_DOCUMENT,
-                path=path,
-            )
-        quantity["unitSize"] = unit_size
-    elif unit == QuantityUnit.CASES:
-        raise AmazonDocumentError(
-            "a quantity in Cases needs its unit size (units per case)",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
-    return quantity
-
-
-def _eaches(quantity):
-    if quantity["unitOfMeasure"] == QuantityUnit.CASES:
-        return quantity["amount"] * quantity["unitSize"]
-    return quantity["amount"]
+    """An ItemQuantity {amount, unitOfMeasure, unitSize}: Amazon's orders may give Eaches a
+    unit size."""
+    return write_item_quantity(
+        amount, unit, unit_size, document=ACKNOWLEDGEMENT_DOCUMENT, path=path
+    )
 
 
 def _write_money(value, currency, unit, label, path):
     """A Money {currencyCode, amount: Decimal string[, unitOfMeasure]} of a positive amount."""
-    if not isinstance(currency, str) or not _CURRENCY.match(currency):
-        raise AmazonDocumentError(
-            f"currency {currency!r} is not an ISO 4217 code",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise AmazonDocumentError(
-            f"{label} {value!r} should be a Decimal, int or str",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise AmazonDocumentError(
-            f"{label} {value!r} is not a number", document=ACKNOWLEDGEMENT_DOCUMENT, path=path
-        )
+    write_currency(currency, document=ACKNOWLEDGEMENT_DOCUMENT, path=path)
+    amount = read_amount(value, label, document=ACKNOWLEDGEMENT_DOCUMENT, path=path)
     if amount <= 0:
-        raise AmazonDocumentError(
-            f"{label} {value} is not above zero: Amazon refuses zero or negative prices",
-            document=ACKNOWLEDGEMENT_DOCUMENT,
-            path=path,
-        )
-    money = {"currencyCode": currency, "amount": format(amount, "f")}
-    if unit:
-        money["unitOfMeasure"] = unit
-    return money
-
-
-def _format_date(value, label, path):
-    """ISO 8601 in UTC with a Z, to the second; naive datetimes are UTC."""
-    if not isinstance(value, datetime):
-        raise AmazonDocumentError(
-            f"{label} {value!r} is not a datetime", document=ACKNOWLEDGEMENT_DOCUMENT, path=path
-        )
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        _refuse(f"{label} {value} is not above zero: Amazon refuses zero or negative prices", path)
+    return write_money(amount, currency, unit)
 
 
 # Transactions
@@ -957,60 +823,24 @@ def parse_transaction_id(payload):
     """The transactionId of a 202 answer of a vendor POST (submitAcknowledgement, and the
     shipment and invoice submissions): the whole response or its `payload`. What Amazon made
     of it is read with the Transaction Status API."""
-    if not isinstance(payload, dict):
-        raise AmazonDocumentError("expected an object", document=TRANSACTION_DOCUMENT)
+    expect_object(payload, document=TRANSACTION_DOCUMENT)
     path = "response"
     if payload.get("payload") is not None:
-        payload, path = payload["payload"], "payload"
-        if not isinstance(payload, dict):
-            raise AmazonDocumentError(
-                "expected an object", document=TRANSACTION_DOCUMENT, path=path
-            )
+        path = "payload"
+        payload = expect_object(payload["payload"], path, document=TRANSACTION_DOCUMENT)
     elif "transactionId" not in payload:
         refuse_error_response(payload, TRANSACTION_DOCUMENT)
-    transaction_id = payload.get("transactionId")
-    if transaction_id is None or transaction_id == "":
-        raise AmazonDocumentError("missing transactionId", document=TRANSACTION_DOCUMENT, path=path)
-    if not isinstance(transaction_id, str):
-        raise AmazonDocumentError(
-            f"transactionId should be a string, not {type(transaction_id).__name__}",
-            document=TRANSACTION_DOCUMENT,
-            path=path,
-        )
-    return transaction_id
+    return read_text(payload, "transactionId", path, document=TRANSACTION_DOCUMENT, required=True)
 
 
 # Reading helpers
 
 
-def _object(value, path):
-    if not isinstance(value, dict):
-        raise AmazonDocumentError("expected an object", document=DOCUMENT, path=path)
-    return value
-
-
-def _text(mapping, key, path, *, required=False):
-    value = mapping.get(key)
-    if value is None or value == "":
-        if required:
-            raise AmazonDocumentError(f"missing {key}", document=DOCUMENT, path=path)
-        return ""
-    if not isinstance(value, str):
-        raise AmazonDocumentError(
-            f"{key} should be a string, not {type(value).__name__}", document=DOCUMENT, path=path
-        )
-    return value
-
-
-def _choice(mapping, key, values, path, *, required=False):
-    value = _text(mapping, key, path, required=required)
-    if value and value not in values:
-        raise AmazonDocumentError(
-            f"unknown {key} {value!r} (Amazon's: {', '.join(values)})",
-            document=DOCUMENT,
-            path=path,
-        )
-    return value
+_object = partial(expect_object, document=DOCUMENT)
+_text = partial(read_text, document=DOCUMENT)
+_choice = partial(read_choice, document=DOCUMENT)
+_timestamp = partial(read_timestamp, document=DOCUMENT)
+_moment = partial(read_datetime, document=DOCUMENT)
 
 
 def _whole(mapping, key, path, *, minimum, required=False):
@@ -1026,22 +856,3 @@ def _whole(mapping, key, path, *, minimum, required=False):
             path=path,
         )
     return value
-
-
-def _timestamp(mapping, key, path, *, required=False):
-    value = _text(mapping, key, path, required=required)
-    return _moment(value, key, path) if value else None
-
-
-def _moment(value, name, path):
-    text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        raise AmazonDocumentError(
-            f"{name} is not an ISO 8601 date-time: {value!r}", document=DOCUMENT, path=path
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    # Odoo stores naive UTC datetimes.
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)

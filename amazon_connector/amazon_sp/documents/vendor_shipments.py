@@ -94,27 +94,39 @@ refuses, with the shipment id (and item, carton or pallet) as path:
 The shipment measurements are computed from the containers: the palletCount when there are
 pallets, else the cartonCount (the model: one or the other), and the gross weight when given.
 
-Written like the other vendor documents: dates ISO 8601 in UTC with a Z, to the second
-(naive datetimes are UTC); amounts, weights and dimensions as the model's Decimal strings
-(Decimal, int or str accepted, floats refused); text as given, without surrounding blanks
-(addresses are stripped). `Party` is `vendor_orders.Party`, its `Address` `orders.Address`
-(the company is the address name when the name is empty).
+Written like the other vendor documents (with `vendor_common`'s writers): dates ISO 8601 in
+UTC with a Z, to the second (naive datetimes are UTC); amounts, weights and dimensions as the
+model's Decimal strings (Decimal, int or str accepted, floats refused); text as given, without
+surrounding blanks (addresses are stripped). `Party` is `vendor_orders.Party`, its `Address`
+`orders.Address` (the company is the address name when the name is empty).
 """
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
 
-from .common import AmazonDocumentError
-from .orders import Address
-from .vendor_orders import (
-    PURCHASE_ORDER_NUMBER,
-    QUANTITY_UNITS,
-    TAX_REGISTRATION_TYPES,
+from .common import AmazonDocumentError, as_utc, expect_object, read_choice, read_list, read_text
+from .vendor_common import (
     Party,
     QuantityUnit,
+    case_size,
+    decimal_text,
+    format_date,
+    quantity_eaches,
+    read_amount,
+    read_timestamp,
+    values_of,
+    write_choice,
+    write_entries,
+    write_party,
+    write_product_ids,
+    write_purchase_order_number,
+    write_quantity,
+    write_text,
+    write_whole,
 )
 from .vendor_transactions import refuse_error_response
 
@@ -131,16 +143,11 @@ CARRIER_DETAILS_COUNTRIES = frozenset({"US", "CA", "MX"})
 _SSCC = re.compile(r"^\d{18}$")
 # "The Standard Carrier Alpha Code (SCAC) is a unique two to four letter code".
 _SCAC = re.compile(r"^[A-Za-z]{2,4}$")
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 # A bill of lading "cannot be a date/time": 2026-03-02, 02/03/2026, 2.3.26 (with or without a
 # time), or a time alone.
 _DATE_OR_TIME = re.compile(
     r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?|\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)$"
 )
-
-
-def _values(namespace):
-    return tuple(value for name, value in vars(namespace).items() if name.isupper())
 
 
 class FreightTerm:
@@ -213,14 +220,14 @@ class TransportationMode:
     OCEAN = "Ocean"
 
 
-FREIGHT_TERMS = _values(FreightTerm)
-SHIP_MODES = _values(ShipMode)
-SHIPMENT_STATUSES = _values(ShipmentStatus)
-SHIPMENT_STRUCTURES = _values(ShipmentStructure)
-WEIGHT_UNITS = _values(WeightUnit)
-DIMENSION_UNITS = _values(DimensionUnit)
-CONFIRMATION_TYPES = _values(ConfirmationType)
-TRANSPORTATION_MODES = _values(TransportationMode)
+FREIGHT_TERMS = values_of(FreightTerm)
+SHIP_MODES = values_of(ShipMode)
+SHIPMENT_STATUSES = values_of(ShipmentStatus)
+SHIPMENT_STRUCTURES = values_of(ShipmentStructure)
+WEIGHT_UNITS = values_of(WeightUnit)
+DIMENSION_UNITS = values_of(DimensionUnit)
+CONFIRMATION_TYPES = values_of(ConfirmationType)
+TRANSPORTATION_MODES = values_of(TransportationMode)
 # The structures whose hierarchy has pallets, and those that have cartons.
 PALLETIZED_STRUCTURES = frozenset(
     {
@@ -373,21 +380,14 @@ def build_routing_cancellation(cancellations):
 
 
 def _shipments(requests, build, document, label):
-    requests = list(requests)
-    if not requests:
-        raise AmazonDocumentError(f"no {label} to send", document=document)
-    built, ids = [], set()
-    for request in requests:
-        entry = build(request)
-        shipment_id = entry["vendorShipmentIdentifier"]
-        if shipment_id in ids:
-            raise AmazonDocumentError(
-                "the vendor shipment id is used twice in the request",
-                document=document,
-                path=shipment_id,
-            )
-        ids.add(shipment_id)
-        built.append(entry)
+    built = write_entries(
+        requests,
+        build,
+        "vendorShipmentIdentifier",
+        document=document,
+        nothing=f"no {label} to send",
+        twice="the vendor shipment id is used twice in the request",
+    )
     return {"shipments": built}
 
 
@@ -496,7 +496,7 @@ def _routed_orders(orders, path):
     document = ROUTING_DOCUMENT
     built, numbers = [], set()
     for order in orders:
-        number = _purchase_order_number(order.number, document, path)
+        number = write_purchase_order_number(order.number, document=document, path=path)
         if number in numbers:
             raise AmazonDocumentError(
                 f"purchase order {number} is routed twice", document=document, path=path
@@ -582,15 +582,7 @@ def parse_shipment_details(payload):
     as a tuple of ShipmentDetail, () without shipments (an empty payload included). Raises
     AmazonDocumentError, with the path of the faulty part, for what is malformed."""
     details, path = _details(payload)
-    shipments = details.get("shipments")
-    if shipments is None:
-        return ()
-    if not isinstance(shipments, list):
-        raise AmazonDocumentError(
-            f"shipments should be a list, not {type(shipments).__name__}",
-            document=DETAILS_DOCUMENT,
-            path=path,
-        )
+    shipments = read_list(details, "shipments", path, document=DETAILS_DOCUMENT)
     return tuple(
         _shipment_detail(shipment, f"{path}.shipments[{index}]")
         for index, shipment in enumerate(shipments)
@@ -656,23 +648,13 @@ def _status(shipment, path):
     """(status, date): the current status, else the latest of the status details."""
     status = _read_choice(shipment, "currentShipmentStatus", SHIPMENT_STATUSES, path)
     date = _read_date(shipment, "currentshipmentStatusDate", path)
-    history = shipment.get("shipmentStatusDetails")
-    if history is None:
-        return status, date
-    if not isinstance(history, list):
-        raise AmazonDocumentError(
-            "shipmentStatusDetails should be a list", document=DETAILS_DOCUMENT, path=path
+    entries = [
+        (
+            _read_date(entry, "shipmentStatusDate", where),
+            _read_choice(entry, "shipmentStatus", SHIPMENT_STATUSES, where),
         )
-    entries = []
-    for index, raw in enumerate(history):
-        where = f"{path}.shipmentStatusDetails[{index}]"
-        entry = _object(raw, where)
-        entries.append(
-            (
-                _read_date(entry, "shipmentStatusDate", where),
-                _read_choice(entry, "shipmentStatus", SHIPMENT_STATUSES, where),
-            )
-        )
+        for where, entry in _read_objects(shipment, "shipmentStatusDetails", path)
+    ]
     if status:
         return status, date
     dated = [entry for entry in entries if entry[0] is not None and entry[1]]
@@ -683,20 +665,11 @@ def _status(shipment, path):
 
 
 def _purchase_order_numbers(shipment, path):
-    orders = shipment.get("purchaseOrders")
-    if orders is None:
-        return ()
-    if not isinstance(orders, list):
-        raise AmazonDocumentError(
-            "purchaseOrders should be a list", document=DETAILS_DOCUMENT, path=path
-        )
-    numbers = []
-    for index, order in enumerate(orders):
-        where = f"{path}.purchaseOrders[{index}]"
-        number = _read_text(_object(order, where), "purchaseOrderNumber", where)
-        if number:
-            numbers.append(number)
-    return tuple(numbers)
+    numbers = (
+        _read_text(order, "purchaseOrderNumber", where)
+        for where, order in _read_objects(shipment, "purchaseOrders", path)
+    )
+    return tuple(number for number in numbers if number)
 
 
 # Shipment confirmations
@@ -733,22 +706,14 @@ def build_shipment_confirmations(requests):
     """The JSON body (a dict) of SubmitShipmentConfirmations: {"shipmentConfirmations":
     [...]}, one ShipmentConfirmation per ShipmentConfirmationRequest. Raises
     AmazonDocumentError for what Amazon would refuse (see the module's docstring)."""
-    requests = list(requests)
-    if not requests:
-        raise AmazonDocumentError(
-            "no shipment confirmation to send", document=CONFIRMATION_DOCUMENT
-        )
-    built, ids = [], set()
-    for request in requests:
-        entry = _confirmation(request)
-        if entry["shipmentIdentifier"] in ids:
-            raise AmazonDocumentError(
-                "the shipment id is used twice in the request",
-                document=CONFIRMATION_DOCUMENT,
-                path=entry["shipmentIdentifier"],
-            )
-        ids.add(entry["shipmentIdentifier"])
-        built.append(entry)
+    built = write_entries(
+        requests,
+        _confirmation,
+        "shipmentIdentifier",
+        document=CONFIRMATION_DOCUMENT,
+        nothing="no shipment confirmation to send",
+        twice="the shipment id is used twice in the request",
+    )
     return {"shipmentConfirmations": built}
 
 
@@ -813,7 +778,7 @@ def _confirmation_dates(request, path):
         ),
         "shippedDate": format_date(request.shipped, "shipped date", document=document, path=path),
     }
-    if _utc(request.shipped) > _utc(request.confirmed):
+    if as_utc(request.shipped) > as_utc(request.confirmed):
         raise AmazonDocumentError(
             f"shipped {dates['shippedDate']}, after the confirmation "
             f"({dates['shipmentConfirmationDate']}): the shipped date cannot be in the future",
@@ -929,7 +894,9 @@ def _shipped_items(items, path):
                 path=where,
             )
         entry["itemDetails"] = {
-            "purchaseOrderNumber": _purchase_order_number(number, document, where)
+            "purchaseOrderNumber": write_purchase_order_number(
+                number, document=document, path=where
+            )
         }
         shipped[sequence] = entry["shippedQuantity"]
         built.append(entry)
@@ -946,17 +913,11 @@ def _item(item, asin_key, document, path):
     sequence = write_text(item.sequence, "item sequence number", document=document, path=path)
     path = f"{path}/{sequence}"
     entry = {"itemSequenceNumber": sequence}
-    for key, given, label in (
-        (asin_key, item.asin, "ASIN"),
-        ("vendorProductIdentifier", item.vendor_product_id, "vendor product id"),
-    ):
-        value = write_text(given, label, document=document, path=path, required=False)
-        if value:
-            entry[key] = value
-    if len(entry) == 1:
-        raise AmazonDocumentError(
-            "an item with neither ASIN nor vendor product id", document=document, path=path
+    entry.update(
+        write_product_ids(
+            item.asin, item.vendor_product_id, document=document, path=path, asin_key=asin_key
         )
+    )
     entry["shippedQuantity"] = write_quantity(
         item.quantity, item.unit_of_measure, item.unit_size, document=document, path=path
     )
@@ -1036,13 +997,12 @@ class _Containers:
                     f"item reference {sequence!r} is not the sequence number of a shipped item",
                     where,
                 )
-            unit_size = content.unit_size
-            if (
-                unit_size is None
-                and content.unit_of_measure == QuantityUnit.CASES
-                and item["unitOfMeasure"] == QuantityUnit.CASES
-            ):
-                unit_size = item["unitSize"]
+            unit_size = case_size(
+                content.unit_size,
+                content.unit_of_measure,
+                item["unitOfMeasure"],
+                item.get("unitSize"),
+            )
             quantity = write_quantity(
                 content.quantity,
                 content.unit_of_measure,
@@ -1202,16 +1162,6 @@ def _dimensions(dimensions, document, path):
     return found
 
 
-def _purchase_order_number(number, document, path):
-    if not isinstance(number, str) or not PURCHASE_ORDER_NUMBER.match(number):
-        raise AmazonDocumentError(
-            f"purchase order number {number!r} is not an 8-character alphanumeric code",
-            document=document,
-            path=path,
-        )
-    return number
-
-
 # SSCC
 
 
@@ -1247,204 +1197,13 @@ def check_sscc(value, label, *, document, path):
     return value
 
 
-# Writing helpers (shared with vendor_invoices)
-
-
-def write_text(value, label, *, document, path=None, required=True):
-    """A string without surrounding blanks; "" when not required and empty."""
-    if value is None or value == "":
-        if required:
-            raise AmazonDocumentError(f"no {label}", document=document, path=path)
-        return ""
-    if not isinstance(value, str):
-        raise AmazonDocumentError(
-            f"{label} {value!r} should be a string", document=document, path=path
-        )
-    if value != value.strip() or not value.strip():
-        raise AmazonDocumentError(
-            f"{label} {value!r} has surrounding blanks", document=document, path=path
-        )
-    return value
-
-
-def write_choice(value, values, label, *, document, path=None):
-    if not isinstance(value, str) or value not in values:
-        raise AmazonDocumentError(
-            f"{label} {value!r} is not one of Amazon's: {', '.join(values)}",
-            document=document,
-            path=path,
-        )
-    return value
-
-
-def write_whole(value, label, *, document, path=None, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise AmazonDocumentError(
-            f"{label} {value!r} is not an integer >= {minimum}", document=document, path=path
-        )
-    return value
-
-
-def read_amount(value, label, *, document, path=None, positive=False, minimum=None):
-    """A Decimal from a Decimal, int or str (not a float: its digits are not the amount's);
-    above zero when `positive`, at least `minimum` when given."""
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise AmazonDocumentError(
-            f"{label} {value!r} should be a Decimal, int or str", document=document, path=path
-        )
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise AmazonDocumentError(
-            f"{label} {value!r} is not a number", document=document, path=path
-        )
-    if positive and amount <= 0:
-        raise AmazonDocumentError(
-            f"{label} {value} is not above zero", document=document, path=path
-        )
-    if minimum is not None and amount < minimum:
-        raise AmazonDocumentError(
-            f"{label} {value} is below {minimum}", document=document, path=path
-        )
-    return amount
-
-
-def decimal_text(amount):
-    """The model's Decimal string of an amount: "12.50", "10" (for 1E+1)."""
-    return format(amount, "f")
-
-
-def _utc(value):
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-def format_date(value, label, *, document, path=None):
-    """ISO 8601 in UTC with a Z, to the second; naive datetimes are UTC."""
-    if not isinstance(value, datetime):
-        raise AmazonDocumentError(
-            f"{label} {value!r} is not a datetime", document=document, path=path
-        )
-    return _utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def write_quantity(amount, unit, unit_size, *, document, path=None):
-    """An ItemQuantity {amount, unitOfMeasure[, unitSize]}: a whole number >= 1 of Cases (of
-    `unit_size` units) or Eaches."""
-    write_whole(amount, "quantity", document=document, path=path)
-    write_choice(unit, QUANTITY_UNITS, "unit of measure", document=document, path=path)
-    quantity = {"amount": amount, "unitOfMeasure": unit}
-    if unit_size is not None:
-        write_whole(unit_size, "unit size", document=document, path=path)
-        if unit == QuantityUnit.EACHES and unit_size != 1:
-            raise AmazonDocumentError(
-                f"unit size {unit_size} on a quantity in Eaches: a case size is for Cases",
-                document=document,
-                path=path,
-            )
-        quantity["unitSize"] = unit_size
-    elif unit == QuantityUnit.CASES:
-        raise AmazonDocumentError(
-            "a quantity in Cases needs its unit size (units per case)",
-            document=document,
-            path=path,
-        )
-    return quantity
-
-
-def quantity_eaches(quantity):
-    """The units of an ItemQuantity written by `write_quantity`."""
-    if quantity["unitOfMeasure"] == QuantityUnit.CASES:
-        return quantity["amount"] * quantity["unitSize"]
-    return quantity["amount"]
-
-
-def write_party(party, label, *, document, path=None, postal_key="postalCode"):
-    """A PartyIdentification {partyId[, address][, taxRegistrationDetails]}. The Vendor
-    Invoices model names the postal code `postalOrZipCode`."""
-    if not isinstance(party, Party):
-        message = f"no {label}" if party is None else f"{label} should be a Party"
-        raise AmazonDocumentError(message, document=document, path=path)
-    entry = {"partyId": write_text(party.party_id, f"{label} id", document=document, path=path)}
-    if party.address is not None:
-        entry["address"] = _address(party.address, label, document, path, postal_key)
-    number = party.tax_registration or ""
-    kind = party.tax_registration_type or ""
-    if number or kind:
-        entry["taxRegistrationDetails"] = [
-            {
-                "taxRegistrationType": write_choice(
-                    kind,
-                    TAX_REGISTRATION_TYPES,
-                    f"{label} tax registration type",
-                    document=document,
-                    path=path,
-                ),
-                "taxRegistrationNumber": write_text(
-                    number, f"{label} tax registration number", document=document, path=path
-                ),
-            }
-        ]
-    return entry
-
-
-def _address(address, label, document, path, postal_key):
-    if not isinstance(address, Address):
-        raise AmazonDocumentError(
-            f"{label} address should be an Address", document=document, path=path
-        )
-    values = {}
-    for name in ("name", "company", "street", "street2", "city", "state", "zip", "country_code"):
-        value = getattr(address, name)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            raise AmazonDocumentError(
-                f"{label} address {name} {value!r} should be a string",
-                document=document,
-                path=path,
-            )
-        values[name] = value.strip()
-    phone = address.phone.strip() if isinstance(address.phone, str) else ""
-    name = values["name"] or values["company"]
-    if not name:
-        raise AmazonDocumentError(f"{label} address without a name", document=document, path=path)
-    if not values["street"]:
-        raise AmazonDocumentError(
-            f"{label} address without a street (addressLine1)", document=document, path=path
-        )
-    country = values["country_code"]
-    if not _COUNTRY.match(country):
-        raise AmazonDocumentError(
-            f"{label} address country {country!r} is not an ISO 3166-1 alpha-2 code",
-            document=document,
-            path=path,
-        )
-    entry = {"name": name, "addressLine1": values["street"]}
-    for key, value in (
-        ("addressLine2", values["street2"]),
-        ("city", values["city"]),
-        ("stateOrRegion", values["state"]),
-        (postal_key, values["zip"]),
-    ):
-        if value:
-            entry[key] = value
-    entry["countryCode"] = country.upper()
-    if phone:
-        entry["phone"] = phone
-    return entry
-
-
 # Reading helpers
 
 
-def _object(value, path):
-    if not isinstance(value, dict):
-        raise AmazonDocumentError("expected an object", document=DETAILS_DOCUMENT, path=path)
-    return value
+_object = partial(expect_object, document=DETAILS_DOCUMENT)
+_read_text = partial(read_text, document=DETAILS_DOCUMENT)
+_read_choice = partial(read_choice, document=DETAILS_DOCUMENT)
+_read_date = partial(read_timestamp, document=DETAILS_DOCUMENT)
 
 
 def _read_object(mapping, key, path):
@@ -1452,42 +1211,13 @@ def _read_object(mapping, key, path):
     return {} if value is None else _object(value, f"{path}.{key}")
 
 
-def _read_text(mapping, key, path, *, required=False):
-    value = mapping.get(key)
-    if value is None or value == "":
-        if required:
-            raise AmazonDocumentError(f"missing {key}", document=DETAILS_DOCUMENT, path=path)
-        return ""
-    if not isinstance(value, str):
-        raise AmazonDocumentError(
-            f"{key} should be a string, not {type(value).__name__}",
-            document=DETAILS_DOCUMENT,
-            path=path,
-        )
-    return value
-
-
-def _read_choice(mapping, key, values, path):
-    value = _read_text(mapping, key, path)
-    if value and value not in values:
-        raise AmazonDocumentError(
-            f"unknown {key} {value!r} (Amazon's: {', '.join(values)})",
-            document=DETAILS_DOCUMENT,
-            path=path,
-        )
-    return value
-
-
-def _read_date(mapping, key, path):
-    """A naive UTC datetime (Amazon's examples write some without offset: UTC)."""
-    value = _read_text(mapping, key, path)
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        raise AmazonDocumentError(
-            f"{key} is not an ISO 8601 date-time: {value!r}", document=DETAILS_DOCUMENT, path=path
-        ) from None
-    return _utc(moment).replace(tzinfo=None)
+def _read_objects(mapping, key, path):
+    """(path, object) of each entry of the list `mapping[key]`, none when absent."""
+    values = mapping.get(key)
+    if values is None:
+        return
+    if not isinstance(values, list):
+        raise AmazonDocumentError(f"{key} should be a list", document=DETAILS_DOCUMENT, path=path)
+    for index, value in enumerate(values):
+        where = f"{path}.{key}[{index}]"
+        yield where, _object(value, where)

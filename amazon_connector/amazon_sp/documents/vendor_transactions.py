@@ -16,7 +16,7 @@ response that holds only `errors` (Amazon refused the request itself) is refused
 
 from dataclasses import dataclass
 
-from .common import AmazonDocumentError
+from .common import AmazonDocumentError, expect_object, read_choice, read_text
 
 DOCUMENT = "vendor transaction status"
 
@@ -79,35 +79,26 @@ def parse_transaction_status(payload):
     `transactionStatus` object, as a TransactionStatus. Raises AmazonDocumentError, with the
     path of the faulty part, for what is malformed."""
     transaction, path = _transaction(payload)
-    transaction_id = _text(transaction, "transactionId", path, DOCUMENT, required=True)
-    status = _text(transaction, "status", path, DOCUMENT, required=True)
-    if status not in TRANSACTION_STATUSES:
-        raise AmazonDocumentError(
-            f"unknown status {status!r} (Amazon's: {', '.join(TRANSACTION_STATUSES)})",
-            document=DOCUMENT,
-            path=path,
-        )
+    transaction_id = read_text(transaction, "transactionId", path, document=DOCUMENT, required=True)
+    status = read_choice(
+        transaction, "status", TRANSACTION_STATUSES, path, document=DOCUMENT, required=True
+    )
     errors = parse_errors(transaction.get("errors"), DOCUMENT, f"{path}.errors")
     return TransactionStatus(transaction_id=transaction_id, status=status, errors=errors)
 
 
 def _transaction(payload):
     """(Transaction object, its path) of a response, its payload or the object itself."""
-    if not isinstance(payload, dict):
-        raise AmazonDocumentError("expected an object", document=DOCUMENT)
+    expect_object(payload, document=DOCUMENT)
     path = ""
     if payload.get("payload") is not None:
-        path, payload = "payload", payload["payload"]
-        if not isinstance(payload, dict):
-            raise AmazonDocumentError("expected an object", document=DOCUMENT, path=path)
+        path = "payload"
+        payload = expect_object(payload["payload"], path, document=DOCUMENT)
     elif not TRANSACTION_KEYS & payload.keys():
         refuse_error_response(payload, DOCUMENT)
     if "transactionStatus" in payload:
         path = f"{path}.transactionStatus" if path else "transactionStatus"
-        transaction = payload["transactionStatus"]
-        if not isinstance(transaction, dict):
-            raise AmazonDocumentError("expected an object", document=DOCUMENT, path=path)
-        return transaction, path
+        return expect_object(payload["transactionStatus"], path, document=DOCUMENT), path
     if path:
         raise AmazonDocumentError("missing transactionStatus", document=DOCUMENT, path=path)
     return payload, "transactionStatus"
@@ -124,13 +115,12 @@ def parse_errors(errors, document, path):
     found = []
     for index, error in enumerate(errors):
         where = f"{path}[{index}]"
-        if not isinstance(error, dict):
-            raise AmazonDocumentError("expected an object", document=document, path=where)
+        expect_object(error, where, document=document)
         found.append(
             TransactionError(
-                code=_text(error, "code", where, document, required=True),
-                message=_text(error, "message", where, document, required=True),
-                details=_text(error, "details", where, document),
+                code=read_text(error, "code", where, document=document, required=True),
+                message=read_text(error, "message", where, document=document, required=True),
+                details=read_text(error, "details", where, document=document),
             )
         )
     return tuple(found)
@@ -143,16 +133,3 @@ def refuse_error_response(payload, document):
         text = "; ".join(error.text() for error in errors)
         raise AmazonDocumentError(f"Amazon answered with errors: {text}", document=document)
     raise AmazonDocumentError("missing payload", document=document)
-
-
-def _text(mapping, key, path, document, *, required=False):
-    value = mapping.get(key)
-    if value is None or value == "":
-        if required:
-            raise AmazonDocumentError(f"missing {key}", document=document, path=path)
-        return ""
-    if not isinstance(value, str):
-        raise AmazonDocumentError(
-            f"{key} should be a string, not {type(value).__name__}", document=document, path=path
-        )
-    return value
