@@ -151,6 +151,46 @@ def test_demo_orders_are_imported(rpc):
     assert not [o for o in orders if o["amazon_status"] in ("PENDING", "PENDING_AVAILABILITY")]
 
 
+def test_demo_vendor_purchase_orders_are_proposed_from_stock(rpc):
+    (vendor,) = rpc.execute(
+        "amazon.account",
+        "search_read",
+        [["kind", "=", "vendor"]],
+        fields=["state", "last_error", "vendor_partner_id"],
+    )
+    assert vendor["state"] == "connected", vendor["last_error"]
+    orders = rpc.execute(
+        "sale.order",
+        "search_read",
+        [["amazon_account_id", "=", vendor["id"]]],
+        fields=["amazon_order_ref", "state", "amazon_ack_state", "partner_id", "order_line"],
+    )
+    assert sorted(o["amazon_order_ref"] for o in orders) == ["DEMO0001", "DEMO0002", "DEMO0003"]
+    assert {o["state"] for o in orders} == {"draft"}
+    assert {o["amazon_ack_state"] for o in orders} == {"proposed"}
+    assert {o["partner_id"][0] for o in orders} == {vendor["vendor_partner_id"][0]}
+    lines = rpc.execute(
+        "sale.order.line",
+        "search_read",
+        [["order_id.amazon_account_id", "=", vendor["id"]]],
+        fields=[
+            "amazon_ordered_qty",
+            "amazon_accepted_qty",
+            "amazon_backordered_qty",
+            "amazon_rejected_qty",
+        ],
+    )
+    for line in lines:
+        split = (
+            line["amazon_accepted_qty"]
+            + line["amazon_backordered_qty"]
+            + line["amazon_rejected_qty"]
+        )
+        assert split == line["amazon_ordered_qty"], line
+    # the bottles (7 in stock, 20 ordered, back-orders allowed) are part accepted
+    assert any(0 < line["amazon_accepted_qty"] < line["amazon_ordered_qty"] for line in lines)
+
+
 def test_demo_stock_and_prices_published(rpc):
     account_id = demo_account(rpc)["id"]
     offers = rpc.execute(
