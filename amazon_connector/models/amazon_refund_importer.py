@@ -560,27 +560,22 @@ class AmazonRefundImporter(models.AbstractModel):
 
     def _follow_issues(self, refunds):
         """An import issue per order whose refunds wait, closed once they are booked."""
-        for (account, order_ref), records in refunds.grouped(
-            lambda r: (r.account_id, r.order_ref)
-        ).items():
+        for account, of_account in refunds.grouped("account_id").items():
             waiting = self.env["amazon.refund"].search(
                 [
                     ("account_id", "=", account.id),
-                    ("order_ref", "=", order_ref),
+                    ("order_ref", "in", list(set(of_account.mapped("order_ref")))),
                     ("state", "=", "issue"),
                 ]
             )
-            if waiting:
-                self._hold_order(
-                    account,
-                    order_ref,
-                    "\n".join(waiting.mapped("problem")),
-                    sale=records.sale_order_id[:1],
-                )
-            else:
-                self.env["amazon.order.issue"]._resolve_refunds(
-                    account, order_ref, records.sale_order_id[:1]
-                )
+            waiting_by_ref = waiting.grouped("order_ref")
+            for order_ref, records in of_account.grouped("order_ref").items():
+                sale = records.sale_order_id[:1]
+                if order_ref in waiting_by_ref:
+                    problems = waiting_by_ref[order_ref].mapped("problem")
+                    self._hold_order(account, order_ref, "\n".join(problems), sale=sale)
+                else:
+                    self.env["amazon.order.issue"]._resolve_refunds(account, order_ref, sale)
 
     def _hold_order(self, account, order_ref, reason, sale=None, payload=None):
         self.env["amazon.order.issue"]._record_refund_problem(
