@@ -5,6 +5,7 @@ It speaks Amazon's wire format, checked against Amazon's own API models; see `Am
 
 from .clock import ManualClock
 from .contract import ContractValidator, find_models_dir, load_contract_validator
+from .df_orders import make_df_order
 from .orders import make_order
 from .server import AmazonEmulator, RecordedRequest
 from .vendor_orders import make_purchase_order
@@ -16,6 +17,7 @@ __all__ = [
     "RecordedRequest",
     "find_models_dir",
     "load_contract_validator",
+    "make_df_order",
     "make_order",
     "make_purchase_order",
 ]

@@ -46,6 +46,34 @@ MODEL_FILES = {
     ),
     "vendorShipments": "models/vendor-shipments-api-model/vendorShipments.json",
     "vendorInvoices": "models/vendor-invoices-api-model/vendorInvoices.json",
+    "vendorDirectFulfillmentOrders": (
+        "models/vendor-direct-fulfillment-orders-api-model/"
+        "vendorDirectFulfillmentOrders_2021-12-28.json"
+    ),
+    "vendorDirectFulfillmentShipping": (
+        "models/vendor-direct-fulfillment-shipping-api-model/"
+        "vendorDirectFulfillmentShipping_2021-12-28.json"
+    ),
+    "vendorDirectFulfillmentTransactions": (
+        "models/vendor-direct-fulfillment-transactions-api-model/"
+        "vendorDirectFulfillmentTransactions_2021-12-28.json"
+    ),
+    "vendorDirectFulfillmentPayments": (
+        "models/vendor-direct-fulfillment-payments-api-model/vendorDirectFulfillmentPaymentsV1.json"
+    ),
+    "vendorDirectFulfillmentInventory": (
+        "models/vendor-direct-fulfillment-inventory-api-model/"
+        "vendorDirectFulfillmentInventoryV1.json"
+    ),
+    "tokens": "models/tokens-api-model/tokens_2021-03-01.json",
+}
+# The emulator's names of operations whose operationId a model listed before theirs has too
+# (Vendor Direct Fulfillment's getOrders, getOrder and submitAcknowledgement): name ->
+# (model, operationId). Usage plans, faults and recorded requests use these names.
+OPERATION_ALIASES = {
+    "dfGetOrders": ("vendorDirectFulfillmentOrders", "getOrders"),
+    "dfGetOrder": ("vendorDirectFulfillmentOrders", "getOrder"),
+    "dfSubmitAcknowledgement": ("vendorDirectFulfillmentOrders", "submitAcknowledgement"),
 }
 # Models whose query date-times Amazon also reads without a UTC offset, as UTC: Amazon's own
 # sandbox requests of the Vendor Orders model send `createdAfter=2019-08-20T14:00:00`.
@@ -321,7 +349,15 @@ class ContractValidator:
         return [op for model in self._loaded().values() for op in model.operations]
 
     def operation(self, operation_id: str) -> ContractOperation | None:
-        return next((op for op in self.operations if op.operation_id == operation_id), None)
+        """The operation of that operationId (the model listed first), or of that emulator
+        name (`OPERATION_ALIASES`)."""
+        model, operation_id = OPERATION_ALIASES.get(operation_id, (None, operation_id))
+        candidates = self.operations if model is None else self._model_operations(model)
+        return next((op for op in candidates if op.operation_id == operation_id), None)
+
+    def _model_operations(self, model: str) -> list[ContractOperation]:
+        loaded = self._loaded().get(model)
+        return loaded.operations if loaded else []
 
     def match(self, method: str, path: str) -> ContractOperation | None:
         """The operation serving `method path`; literal paths win over templated ones."""

@@ -15,6 +15,28 @@ from urllib.parse import parse_qs, quote, urlencode
 from xml.sax.saxutils import escape
 
 from .clock import format_timestamp
+from .df_orders import DfInputError, DfNotFound
+from .direct_fulfillment import (
+    CREATE_CONTAINER_LABEL,
+    CREATE_SHIPPING_LABELS,
+    GET_CUSTOMER_INVOICE,
+    GET_CUSTOMER_INVOICES,
+    GET_ORDER,
+    GET_ORDERS,
+    GET_PACKING_SLIP,
+    GET_PACKING_SLIPS,
+    GET_SHIPPING_LABEL,
+    GET_SHIPPING_LABELS,
+    GET_TRANSACTION_STATUS,
+    RESTRICTED_OPERATIONS,
+    SUBMIT_ACKNOWLEDGEMENT,
+    SUBMIT_INVENTORY_UPDATE,
+    SUBMIT_INVOICE,
+    SUBMIT_SHIPMENT_CONFIRMATIONS,
+    SUBMIT_SHIPMENT_STATUS_UPDATES,
+    SUBMIT_SHIPPING_LABEL_REQUEST,
+    DirectFulfillmentDesk,
+)
 from .faults import DOWNLOAD_OPERATION, LWA_OPERATION, UPLOAD_OPERATION
 from .feeds import FeedDesk, FeedInputError
 from .finances import FinanceDesk, FinancesInputError
@@ -25,6 +47,17 @@ from .reports import ReportDesk, ReportInputError, next_reports_token, parse_rep
 from .search import SearchInputError, next_page_token, parse_search_request
 from .shipments import ShipmentDesk, ShipmentRejected
 from .store import EmulatorStore, SellerAccount
+from .tokens import (
+    CREATE_RESTRICTED_DATA_TOKEN,
+    RDT_NOT_ACCEPTED,
+    RDT_NOT_COVERING,
+    RDT_REQUIRED,
+    ROLE_MISSING,
+    RestrictedDataTokens,
+    RoleMissing,
+    TokensInputError,
+    is_restricted_data_token,
+)
 from .vendor_invoices import VendorInvoicesDesk, VendorInvoicesInputError
 from .vendor_orders import PURCHASE_ORDER_NUMBER, VendorOrdersDesk, VendorOrdersInputError
 from .vendor_shipments import VendorShipmentsDesk, VendorShipmentsInputError
@@ -49,6 +82,11 @@ DOCUMENTS_PATH = "/_documents"
 DOCUMENT_URL_LIFETIME = timedelta(minutes=5)  # Amazon's pre-signed URLs expire after 5 minutes
 # S3's query field that sets the Content-Encoding a pre-signed download answers with.
 CONTENT_ENCODING_FIELD = "response-content-encoding"
+
+
+_DF_ORDERS = "/vendor/directFulfillment/orders/2021-12-28"
+_DF_SHIPPING = "/vendor/directFulfillment/shipping/2021-12-28"
+_PO_NUMBER = "(?P<purchaseOrderNumber>[^/]+)"
 
 
 @dataclass(frozen=True)
@@ -119,6 +157,53 @@ ROUTES = (
         "SubmitShipmentConfirmations",
     ),
     Route("POST", re.compile(r"^/vendor/payments/v1/invoices$"), "submitInvoices"),
+    Route("GET", re.compile(rf"^{_DF_ORDERS}/purchaseOrders$"), GET_ORDERS),
+    Route("GET", re.compile(rf"^{_DF_ORDERS}/purchaseOrders/{_PO_NUMBER}$"), GET_ORDER),
+    Route("POST", re.compile(rf"^{_DF_ORDERS}/acknowledgements$"), SUBMIT_ACKNOWLEDGEMENT),
+    Route(
+        "GET",
+        re.compile(
+            r"^/vendor/directFulfillment/transactions/2021-12-28/transactions/"
+            r"(?P<transactionId>[^/]+)$"
+        ),
+        GET_TRANSACTION_STATUS,
+    ),
+    Route("GET", re.compile(rf"^{_DF_SHIPPING}/shippingLabels$"), GET_SHIPPING_LABELS),
+    Route("POST", re.compile(rf"^{_DF_SHIPPING}/shippingLabels$"), SUBMIT_SHIPPING_LABEL_REQUEST),
+    Route("GET", re.compile(rf"^{_DF_SHIPPING}/shippingLabels/{_PO_NUMBER}$"), GET_SHIPPING_LABEL),
+    Route(
+        "POST", re.compile(rf"^{_DF_SHIPPING}/shippingLabels/{_PO_NUMBER}$"), CREATE_SHIPPING_LABELS
+    ),
+    Route("POST", re.compile(rf"^{_DF_SHIPPING}/containerLabel$"), CREATE_CONTAINER_LABEL),
+    Route(
+        "POST",
+        re.compile(rf"^{_DF_SHIPPING}/shipmentConfirmations$"),
+        SUBMIT_SHIPMENT_CONFIRMATIONS,
+    ),
+    Route(
+        "POST",
+        re.compile(rf"^{_DF_SHIPPING}/shipmentStatusUpdates$"),
+        SUBMIT_SHIPMENT_STATUS_UPDATES,
+    ),
+    Route("GET", re.compile(rf"^{_DF_SHIPPING}/customerInvoices$"), GET_CUSTOMER_INVOICES),
+    Route(
+        "GET", re.compile(rf"^{_DF_SHIPPING}/customerInvoices/{_PO_NUMBER}$"), GET_CUSTOMER_INVOICE
+    ),
+    Route("GET", re.compile(rf"^{_DF_SHIPPING}/packingSlips$"), GET_PACKING_SLIPS),
+    Route("GET", re.compile(rf"^{_DF_SHIPPING}/packingSlips/{_PO_NUMBER}$"), GET_PACKING_SLIP),
+    Route("POST", re.compile(r"^/vendor/directFulfillment/payments/v1/invoices$"), SUBMIT_INVOICE),
+    Route(
+        "POST",
+        re.compile(
+            r"^/vendor/directFulfillment/inventory/v1/warehouses/(?P<warehouseId>[^/]+)/items$"
+        ),
+        SUBMIT_INVENTORY_UPDATE,
+    ),
+    Route(
+        "POST",
+        re.compile(r"^/tokens/2021-03-01/restrictedDataToken$"),
+        CREATE_RESTRICTED_DATA_TOKEN,
+    ),
     Route("PUT", re.compile(rf"^{DOCUMENTS_PATH}/upload/(?P<documentId>[^/]+)$"), UPLOAD_OPERATION),
     Route(
         "GET", re.compile(rf"^{DOCUMENTS_PATH}/download/(?P<documentId>[^/]+)$"), DOWNLOAD_OPERATION
@@ -133,6 +218,13 @@ def route(method: str, path: str) -> tuple[str, dict[str, str]] | None:
         if match and candidate.method == method.upper():
             return candidate.operation, match.groupdict()
     return None
+
+
+def is_restricted_resource(method: str, path: str) -> bool:
+    """True when `method path` (a `{placeholder}` standing for any segment) is an operation
+    that needs a Restricted Data Token."""
+    routed = route(method, path)
+    return routed is not None and routed[0] in RESTRICTED_OPERATIONS
 
 
 class Operations:
@@ -152,6 +244,8 @@ class Operations:
         vendor_transactions: TransactionDesk,
         vendor_shipments: VendorShipmentsDesk,
         vendor_invoices: VendorInvoicesDesk,
+        direct_fulfillment: DirectFulfillmentDesk,
+        tokens: RestrictedDataTokens,
         base_url: Callable[[], str],
     ):
         self._store = store
@@ -165,6 +259,8 @@ class Operations:
         self._vendor_transactions = vendor_transactions
         self._vendor_shipments = vendor_shipments
         self._vendor_invoices = vendor_invoices
+        self._direct_fulfillment = direct_fulfillment
+        self._tokens = tokens
         self._base_url = base_url
         self._url_key = secrets.token_bytes(32)
 
@@ -211,15 +307,35 @@ class Operations:
 
     # SP-API
 
-    def authenticate(self, request: Request) -> SellerAccount | Reply:
-        """The seller of the request's access token, or the 403 Amazon gives instead."""
-        token = request.header("x-amz-access-token")
-        grant = self._store.access_grant(token) if token else None
-        if grant is None:
+    def authenticate(self, request: Request, operation: str | None = None):
+        """The seller of the request's access token, or the 403 Amazon gives instead.
+
+        Restricted operations (`RESTRICTED_OPERATIONS`) take a Restricted Data Token that
+        covers the method and path called; the others the LWA access token (see `tokens`)."""
+        token = request.header("x-amz-access-token") or ""
+        restricted = operation in RESTRICTED_OPERATIONS
+        called = {"method": request.method.upper(), "path": request.path}
+        if is_restricted_data_token(token):
+            grant = self._tokens.grant(token)
+            refusal = self._token_refusal(grant)
+            if refusal is None and not restricted:
+                refusal = unauthorized(RDT_NOT_ACCEPTED.format(**called))
+            if refusal is None and not grant.covers(request.method, request.path):
+                refusal = unauthorized(RDT_NOT_COVERING.format(**called))
+        else:
+            grant = self._store.access_grant(token) if token else None
+            refusal = self._token_refusal(grant)
+            if refusal is None and restricted:
+                refusal = unauthorized(RDT_REQUIRED.format(**called))
+        return refusal or self._store.seller(grant.seller_id)
+
+    def _token_refusal(self, grant) -> Reply | None:
+        """The 403 of a token that stands for no known seller, or has expired."""
+        if grant is None or not self._store.has_seller(grant.seller_id):
             return unauthorized(TOKEN_INVALID)
         if self._clock() >= grant.expires_at:
             return unauthorized(TOKEN_EXPIRED)
-        return self._store.seller(grant.seller_id)
+        return None
 
     def answer(self, operation: str, seller: SellerAccount, request: Request, path_params) -> Reply:
         handlers = {
@@ -246,6 +362,24 @@ class Operations:
             "GetShipmentDetails": self.get_shipment_details,
             "SubmitShipmentConfirmations": self.submit_shipment_confirmations,
             "submitInvoices": self.submit_invoices,
+            GET_ORDERS: self.df_get_orders,
+            GET_ORDER: self.df_get_order,
+            SUBMIT_ACKNOWLEDGEMENT: self.df_submit_acknowledgement,
+            GET_TRANSACTION_STATUS: self.df_get_transaction_status,
+            SUBMIT_SHIPPING_LABEL_REQUEST: self.df_submit_shipping_label_request,
+            GET_SHIPPING_LABELS: self.df_get_shipping_labels,
+            GET_SHIPPING_LABEL: self.df_get_shipping_label,
+            CREATE_SHIPPING_LABELS: self.df_create_shipping_labels,
+            CREATE_CONTAINER_LABEL: self.df_create_container_label,
+            SUBMIT_SHIPMENT_CONFIRMATIONS: self.df_submit_shipment_confirmations,
+            SUBMIT_SHIPMENT_STATUS_UPDATES: self.df_submit_shipment_status_updates,
+            GET_CUSTOMER_INVOICES: self.df_get_customer_invoices,
+            GET_CUSTOMER_INVOICE: self.df_get_customer_invoice,
+            GET_PACKING_SLIPS: self.df_get_packing_slips,
+            GET_PACKING_SLIP: self.df_get_packing_slip,
+            SUBMIT_INVOICE: self.df_submit_invoice,
+            SUBMIT_INVENTORY_UPDATE: self.df_submit_inventory_update,
+            CREATE_RESTRICTED_DATA_TOKEN: self.create_restricted_data_token,
         }
         return handlers[operation](seller, request, path_params)
 
@@ -513,9 +647,132 @@ class Operations:
             lambda body: self._vendor_invoices.submit_invoices(seller, body),
         )
 
+    # Vendor Direct Fulfillment (Orders, Shipping, Transactions 2021-12-28; Payments,
+    # Inventory v1): the 2021-12-28 answers have no payload wrapper
+
+    def df_get_orders(self, seller: SellerAccount, request: Request, _path_params) -> Reply:
+        return _df_answer(lambda: self._direct_fulfillment.list_orders(seller, request.query))
+
+    def df_get_order(self, seller: SellerAccount, request: Request, path_params) -> Reply:
+        number = path_params["purchaseOrderNumber"]
+        return _df_answer(lambda: self._direct_fulfillment.served_order(seller, number))
+
+    def df_submit_acknowledgement(self, seller: SellerAccount, request: Request, _path_params):
+        return self._vendor_submission(
+            request,
+            "SubmitAcknowledgementRequest",
+            lambda body: self._direct_fulfillment.submit_acknowledgements(seller, body),
+            payload=False,
+        )
+
+    def df_get_transaction_status(self, seller: SellerAccount, request: Request, path_params):
+        transaction_id = path_params["transactionId"]
+        return _df_answer(lambda: self._direct_fulfillment.transaction(seller, transaction_id))
+
+    def df_submit_shipping_label_request(self, seller: SellerAccount, request: Request, _p):
+        return self._vendor_submission(
+            request,
+            "SubmitShippingLabelsRequest",
+            lambda body: self._direct_fulfillment.submit_label_requests(seller, body),
+            payload=False,
+        )
+
+    def df_get_shipping_labels(self, seller: SellerAccount, request: Request, _path_params):
+        return _df_answer(lambda: self._direct_fulfillment.list_labels(seller, request.query))
+
+    def df_get_shipping_label(self, seller: SellerAccount, request: Request, path_params):
+        number = path_params["purchaseOrderNumber"]
+        return _df_answer(lambda: self._direct_fulfillment.label(seller, number))
+
+    def df_create_shipping_labels(self, seller: SellerAccount, request: Request, path_params):
+        body = _json_object(request)
+        if body is None:
+            return invalid_input("The request body must be a CreateShippingLabelsRequest object.")
+        number = path_params["purchaseOrderNumber"]
+        return _df_answer(lambda: self._direct_fulfillment.create_labels(seller, number, body))
+
+    def df_create_container_label(self, seller: SellerAccount, request: Request, _path_params):
+        body = _json_object(request)
+        if body is None:
+            return invalid_input("The request body must be a CreateContainerLabelRequest object.")
+        return _df_answer(lambda: self._direct_fulfillment.create_container_label(seller, body))
+
+    def df_submit_shipment_confirmations(self, seller: SellerAccount, request: Request, _p):
+        return self._vendor_submission(
+            request,
+            "SubmitShipmentConfirmationsRequest",
+            lambda body: self._direct_fulfillment.submit_confirmations(seller, body),
+            payload=False,
+        )
+
+    def df_submit_shipment_status_updates(self, seller: SellerAccount, request: Request, _p):
+        return self._vendor_submission(
+            request,
+            "SubmitShipmentStatusUpdatesRequest",
+            lambda body: self._direct_fulfillment.submit_status_updates(seller, body),
+            payload=False,
+        )
+
+    def df_get_customer_invoices(self, seller: SellerAccount, request: Request, _path_params):
+        return _df_answer(
+            lambda: self._direct_fulfillment.list_customer_invoices(seller, request.query)
+        )
+
+    def df_get_customer_invoice(self, seller: SellerAccount, request: Request, path_params):
+        number = path_params["purchaseOrderNumber"]
+        return _df_answer(lambda: self._direct_fulfillment.customer_invoice(seller, number))
+
+    def df_get_packing_slips(self, seller: SellerAccount, request: Request, _path_params):
+        return _df_answer(
+            lambda: self._direct_fulfillment.list_packing_slips(seller, request.query)
+        )
+
+    def df_get_packing_slip(self, seller: SellerAccount, request: Request, path_params):
+        number = path_params["purchaseOrderNumber"]
+        return _df_answer(lambda: self._direct_fulfillment.packing_slip(seller, number))
+
+    def df_submit_invoice(self, seller: SellerAccount, request: Request, _path_params):
+        return self._vendor_submission(
+            request,
+            "SubmitInvoiceRequest",
+            lambda body: self._direct_fulfillment.submit_invoices(seller, body),
+        )
+
+    def df_submit_inventory_update(self, seller: SellerAccount, request: Request, path_params):
+        warehouse_id = path_params["warehouseId"]
+        return self._vendor_submission(
+            request,
+            "SubmitInventoryUpdateRequest",
+            lambda body: self._direct_fulfillment.submit_inventory(seller, warehouse_id, body),
+        )
+
+    def entity_too_large(self, operation: str, request: Request) -> Reply | None:
+        """The 413 of a body too large for the operation (submitInventoryUpdate: the
+        emulator's limit), None when it is not; checked before the contract."""
+        if operation != SUBMIT_INVENTORY_UPDATE:
+            return None
+        reason = self._direct_fulfillment.too_large(request.body)
+        return error_reply(413, "RequestEntityTooLarge", reason) if reason else None
+
+    # Tokens API
+
+    def create_restricted_data_token(self, seller: SellerAccount, request: Request, _p):
+        body = _json_object(request)
+        try:
+            if body is None:
+                raise TokensInputError("The body must be a CreateRestrictedDataTokenRequest.")
+            return json_reply(200, self._tokens.create(seller.seller_id, body))
+        except TokensInputError as error:
+            return error.reply()
+        except RoleMissing:
+            return unauthorized(ROLE_MISSING)
+
     @staticmethod
-    def _vendor_submission(request: Request, kind: str, submit: Callable[[dict], str]) -> Reply:
-        """A vendor submission: 202 with its transaction id, or Amazon's 400 at once."""
+    def _vendor_submission(
+        request: Request, kind: str, submit: Callable[[dict], str], *, payload: bool = True
+    ) -> Reply:
+        """A vendor submission: 202 with its transaction id (in a `payload` unless told),
+        or Amazon's 400 at once."""
         body = _json_object(request)
         if body is None:
             return invalid_input(f"The request body must be a {kind} object.")
@@ -525,10 +782,12 @@ class Operations:
             VendorOrdersInputError,
             VendorShipmentsInputError,
             VendorInvoicesInputError,
+            DfInputError,
         ) as error:
             # Refused at once, a submission has neither details nor another code.
             return error_reply(400, "InvalidInput", error.message)
-        return json_reply(202, {"payload": {"transactionId": transaction_id}})
+        answer = {"transactionId": transaction_id}
+        return json_reply(202, {"payload": answer} if payload else answer)
 
     # Pre-signed document URLs (Amazon's S3: no access token, a signature that expires)
 
@@ -597,6 +856,16 @@ def _listing(refusal: type[InputError], listed: Callable[[], dict]) -> Reply:
     except refusal as error:
         return error.reply()
     return json_reply(200, body)
+
+
+def _df_answer(produce: Callable[[], dict]) -> Reply:
+    """200 with what `produce` answers, or the 400 / 404 it raises instead."""
+    try:
+        return json_reply(200, produce())
+    except DfInputError as error:
+        return error.reply()
+    except DfNotFound as missing:
+        return error_reply(404, "NotFound", missing.message)
 
 
 def _json_object(request: Request) -> dict | None:

@@ -45,6 +45,25 @@ USAGE_PLANS = {
     "GetShipmentDetails": UsagePlan(10, 10),
     "SubmitShipmentConfirmations": UsagePlan(10, 10),
     "submitInvoices": UsagePlan(10, 10),
+    # Vendor Direct Fulfillment (the emulator's names: see contract.OPERATION_ALIASES)
+    "dfGetOrders": UsagePlan(10, 10),
+    "dfGetOrder": UsagePlan(10, 10),
+    "dfSubmitAcknowledgement": UsagePlan(10, 10),
+    "getTransactionStatus": UsagePlan(10, 10),
+    "submitShippingLabelRequest": UsagePlan(10, 10),
+    "getShippingLabels": UsagePlan(10, 10),
+    "getShippingLabel": UsagePlan(10, 10),
+    "createShippingLabels": UsagePlan(10, 10),
+    "createContainerLabel": UsagePlan(10, 10),
+    "submitShipmentConfirmations": UsagePlan(10, 10),
+    "submitShipmentStatusUpdates": UsagePlan(10, 10),
+    "getCustomerInvoices": UsagePlan(10, 10),
+    "getCustomerInvoice": UsagePlan(10, 10),
+    "getPackingSlips": UsagePlan(10, 10),
+    "getPackingSlip": UsagePlan(10, 10),
+    "submitInvoice": UsagePlan(10, 10),
+    "submitInventoryUpdate": UsagePlan(10, 10),
+    "createRestrictedDataToken": UsagePlan(1, 10),
 }
 
 

@@ -7,7 +7,9 @@ file holds, as JSON):
                   "marketplace_ids", "store_name"?}, ...],
      "orders": {"<seller_id>": [<Orders API 2026-01-01 Order>, ...]},
      "refunds": {"<seller_id>": [<AmazonEmulator.add_refund keyword arguments>, ...]},
-     "settlements": {"<seller_id>": [<AmazonEmulator.add_settlement keyword arguments>, ...]}}
+     "settlements": {"<seller_id>": [<AmazonEmulator.add_settlement keyword arguments>, ...]},
+     "purchase_orders": {"<seller_id>": [<Vendor Orders Order>, ...]},
+     "df_orders": {"<seller_id>": [<Vendor Direct Fulfillment Order>, ...]}}
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .clock import as_utc
+from .df_orders import make_df_order
 from .marketplaces import get_marketplace
 from .orders import make_order
 from .vendor_orders import make_purchase_order
@@ -96,7 +99,8 @@ _DEMO_ORDERS = [
 def demo_scenario(now: datetime) -> dict:
     """The demo seller with 12 orders of the last four days in the US and DE marketplaces,
     Amazon's refund of one unit of the first, and the settlement of its Amazon-fulfilled US
-    orders (with a subscription fee).
+    orders (with a subscription fee); as a vendor, 3 purchase orders and 3 Direct
+    Fulfillment orders.
 
     Order ids are the same on every run (`111-0000001-0000001`...); times follow `now`.
     """
@@ -144,6 +148,7 @@ def demo_scenario(now: datetime) -> dict:
         "refunds": {DEMO_SELLER_ID: [refund]},
         "settlements": {DEMO_SELLER_ID: [settlement]},
         "purchase_orders": {DEMO_SELLER_ID: _demo_purchase_orders(now)},
+        "df_orders": {DEMO_SELLER_ID: _demo_df_orders(now)},
     }
 
 
@@ -182,6 +187,46 @@ def _demo_purchase_orders(now: datetime) -> list[dict]:
             created=now - timedelta(hours=20 - 6 * position),
         )
         for position, (number, ship_to, items) in enumerate(lines)
+    ]
+
+
+# The demo vendor's code and the warehouse it ships Direct Fulfillment orders from.
+DEMO_VENDOR_CODE = "VNDR1"
+DEMO_DF_WAREHOUSE = "DFWH1"
+
+
+def _demo_df_orders(now: datetime) -> list[dict]:
+    """Three Direct Fulfillment orders Amazon's customers placed 45 minutes ago (a 60-to-30
+    minute window finds them), of the products of the demo purchase orders: one plain, one
+    a gift with a message, one that needs a packing slip."""
+    created = now - timedelta(minutes=45)
+    lines = [
+        ("DFDEMO0001", [("DEMO-MUG-01", 1, "6.45", "B0DEMOMUG1")], {}),
+        (
+            "DFDEMO0002",
+            [("DEMO-BOTTLE-75", 1, "9.80", "B0DEMOBTL7")],
+            {"is_gift": True, "gift_message": "Happy birthday! Love, Sam"},
+        ),
+        (
+            "DFDEMO0003",
+            [
+                ("DEMO-NOTEBOOK-A5", 2, "3.90", "B0DEMONTA5"),
+                ("DEMO-TSHIRT-M", 1, "11.50", "B0DEMOTSHM"),
+            ],
+            {"pslip_required": True},
+        ),
+    ]
+    return [
+        make_df_order(
+            number,
+            created=created + timedelta(seconds=position),
+            items=items,
+            selling_party=DEMO_VENDOR_CODE,
+            ship_from=DEMO_DF_WAREHOUSE,
+            ship_to=_demo_address("US", position + 1),
+            **options,
+        )
+        for position, (number, items, options) in enumerate(lines)
     ]
 
 

@@ -32,12 +32,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import scenarios
 from .clock import as_utc, format_timestamp, parse_timestamp, utc_now
 from .contract import find_models_dir, load_contract_validator
+from .direct_fulfillment import SINGLE_ERROR_STATUSES, DirectFulfillmentDesk, single_error
 from .faults import DOCUMENT_OPERATIONS, LWA_OPERATION, Fault, FaultQueue
 from .feeds import FeedDesk
 from .finances import FinanceDesk
 from .listings import ListingStore
 from .marketplaces import get_marketplace
-from .operations import LWA_PATH, Operations, route
+from .operations import LWA_PATH, Operations, is_restricted_resource, route
 from .order_feeds import OrderFeedDesk
 from .orders import apply_fulfillment_status, cancel_items, deep_merge
 from .ratelimit import USAGE_PLANS, RateLimiter, throttled_reply
@@ -51,6 +52,7 @@ from .settlements import (
 )
 from .shipments import ShipmentDesk
 from .store import EmulatorStore, SellerAccount, marketplace_ids_of
+from .tokens import RestrictedDataTokens
 from .vendor_invoices import VendorInvoicesDesk
 from .vendor_orders import VendorOrdersDesk
 from .vendor_shipments import VendorShipmentsDesk
@@ -100,8 +102,9 @@ class AmazonEmulator:
         processed (DONE or FATAL); 0 processes feeds when they are created.
         `report_processing_polls`: the same for requested reports and getReport.
         `vendor_transaction_polls`: the same for vendor submissions (submitAcknowledgement,
-        SubmitShipments, SubmitShipmentConfirmations, submitInvoices) and getTransaction
-        (Processing, then Success or Failure)."""
+        SubmitShipments, SubmitShipmentConfirmations, submitInvoices, and the Direct
+        Fulfillment submissions) and getTransaction / getTransactionStatus (Processing, then
+        Success or Failure)."""
         self._address = (host, port)
         self._clock = clock or utc_now
         self._models_dir = models_dir
@@ -141,6 +144,10 @@ class AmazonEmulator:
             self._vendor_orders,
             self._vendor_shipments,
         )
+        self._direct_fulfillment = DirectFulfillmentDesk(
+            self._store, self.now, self._vendor_transactions
+        )
+        self._tokens = RestrictedDataTokens(self.now, is_restricted_resource)
         self._reports.set_generator(RETURNS_REPORT_TYPE, self._returns.report_document)
         self._operations = Operations(
             self._store,
@@ -154,6 +161,8 @@ class AmazonEmulator:
             vendor_transactions=self._vendor_transactions,
             vendor_shipments=self._vendor_shipments,
             vendor_invoices=self._vendor_invoices,
+            direct_fulfillment=self._direct_fulfillment,
+            tokens=self._tokens,
             base_url=lambda: self.url,
         )
         self._faults = FaultQueue()
@@ -315,25 +324,26 @@ class AmazonEmulator:
         [add_seller kwargs...], "orders": {seller_id: [Order...]}, "refunds": {seller_id:
         [add_refund kwargs...]}, "settlements": {seller_id: [add_settlement kwargs...]},
         "purchase_orders": {seller_id: [Vendor Orders Order...]}, "vendor_freight_terms":
-        {seller_id: "Prepaid" or "Collect"}}` (in a JSON file, times are ISO 8601 strings), or
+        {seller_id: "Prepaid" or "Collect"}, "df_orders": {seller_id: [Vendor Direct
+        Fulfillment Order...]}}` (in a JSON file, times are ISO 8601 strings), or
         the name of a built-in scenario ("demo"). Refunds are made after the orders,
         settlements after both, from them."""
         if isinstance(data, str):
             data = scenarios.build_scenario(data, self.now())
         for seller in data.get("sellers", []):
             self.add_seller(**seller)
-        for seller_id, orders in data.get("orders", {}).items():
-            for order in orders:
-                self.add_order(seller_id, order)
-        for seller_id, refunds in data.get("refunds", {}).items():
-            for refund in refunds:
-                self.add_refund(seller_id, **refund)
-        for seller_id, settlements in data.get("settlements", {}).items():
-            for settlement in settlements:
-                self.add_settlement(seller_id, **settlement)
-        for seller_id, purchase_orders in data.get("purchase_orders", {}).items():
-            for purchase_order in purchase_orders:
-                self.add_purchase_order(seller_id, purchase_order)
+        # In this order: refunds are made from orders, settlements from both.
+        adders: tuple[tuple[str, Callable[[str, Mapping], object]], ...] = (
+            ("orders", self.add_order),
+            ("refunds", lambda seller_id, refund: self.add_refund(seller_id, **refund)),
+            ("settlements", lambda seller_id, given: self.add_settlement(seller_id, **given)),
+            ("purchase_orders", self.add_purchase_order),
+            ("df_orders", self.add_df_order),
+        )
+        for key, add in adders:
+            for seller_id, entries in data.get(key, {}).items():
+                for entry in entries:
+                    add(seller_id, entry)
         for seller_id, term in data.get("vendor_freight_terms", {}).items():
             self.set_vendor_freight_term(seller_id, term)
 
@@ -693,7 +703,8 @@ class AmazonEmulator:
     def fail_next_vendor_transaction(
         self, number: str, code: str, message: str, details: str | None = None
     ) -> None:
-        """Make the next vendor submission about purchase order `number` fail: its
+        """Make the next vendor submission about purchase order `number` (retail or direct
+        fulfillment; for a DF inventory update, `number` is the warehouse id) fail: its
         transaction ends Failure with this error, nothing applied. Each call fails one more."""
         self._vendor_transactions.fail_next(number, code, message, details)
 
@@ -789,6 +800,69 @@ class AmazonEmulator:
         invoiced (eaches), net_cost, net_amount}; None before."""
         return self._vendor_invoices.invoices(seller_id)
 
+    # Vendor Direct Fulfillment (Orders, Shipping, Payments, Inventory, Transactions)
+
+    def add_df_order(self, seller_id: str, order: Mapping) -> None:
+        """Store a Direct Fulfillment `Order` (as `make_df_order` builds) for the vendor
+        `seller_id`, made available at its orderDate; a number already stored is replaced."""
+        self._direct_fulfillment.add(seller_id, order)
+
+    def df_order(self, seller_id: str, number: str) -> dict | None:
+        """A copy of the stored DF order, its orderStatus as Amazon moved it (ACCEPTED or
+        CANCELLED by an acknowledgement, SHIPPED once all is confirmed shipped, CANCELLED by a
+        floor denial); None when the vendor has no such order."""
+        return self._direct_fulfillment.order(seller_id, number)
+
+    def set_restricted_role(self, seller_id: str, granted: bool) -> None:
+        """Whether the seller's application has the Direct-to-Consumer Shipping (Restricted)
+        role (by default it has): without it, createRestrictedDataToken answers 403."""
+        self._store.seller(seller_id)
+        self._tokens.set_role(seller_id, granted)
+
+    def df_acknowledgements(self, seller_id: str, number: str | None = None) -> list[dict]:
+        """The DF acknowledgements Amazon processed (of order `number`, or all), oldest
+        first: each OrderAcknowledgementItem as sent, with `status` (Success or Failure) and
+        `errors` (the transaction's, on Failure), `transaction_id`, `received` and
+        `processed`. The other `df_...` records are alike."""
+        return self._direct_fulfillment.records("acknowledgement", seller_id, number)
+
+    def df_label_requests(self, seller_id: str, number: str | None = None) -> list[dict]:
+        """The processed ShippingLabelRequests, with `label`: the ShippingLabel made (on
+        Success; None on Failure)."""
+        return self._direct_fulfillment.records("label_request", seller_id, number)
+
+    def df_shipment_confirmations(self, seller_id: str, number: str | None = None) -> list[dict]:
+        """The ShipmentConfirmations Amazon applied (their transaction succeeded)."""
+        records = self._direct_fulfillment.records("confirmation", seller_id, number)
+        return [record for record in records if record["status"] == "Success"]
+
+    def df_status_updates(self, seller_id: str, number: str | None = None) -> list[dict]:
+        """The processed ShipmentStatusUpdates."""
+        return self._direct_fulfillment.records("status_update", seller_id, number)
+
+    def df_invoices(self, seller_id: str) -> list[dict]:
+        """The processed DF invoices (InvoiceDetails)."""
+        return self._direct_fulfillment.records("invoice", seller_id)
+
+    def df_inventory(self, seller_id: str, warehouse_id: str) -> dict[str, int]:
+        """The warehouse's available quantities after the applied inventory updates, by
+        vendorProductIdentifier (else buyerProductIdentifier)."""
+        return self._direct_fulfillment.inventory(seller_id, warehouse_id)
+
+    def df_inventory_updates(self, seller_id: str, warehouse_id: str) -> list[dict]:
+        """The warehouse's processed InventoryUpdates, oldest first."""
+        return self._direct_fulfillment.records("inventory", seller_id, warehouse_id)
+
+    def set_df_customer_invoice(self, seller_id: str, number: str, content: str) -> None:
+        """What getCustomerInvoice serves for the order (base64 of `content`'s UTF-8); it
+        answers 404 before. KeyError for an unknown order."""
+        self._direct_fulfillment.set_customer_invoice(seller_id, number, content)
+
+    def set_df_label_format(self, seller_id: str, label_format: str) -> None:
+        """The format of the vendor's labels made from now on: "PNG" (the default) or
+        "ZPL"."""
+        self._direct_fulfillment.set_label_format(seller_id, label_format)
+
     @property
     def vendor_transaction_polls(self) -> int:
         """How many getTransaction calls answer Processing before a vendor submission is
@@ -806,7 +880,9 @@ class AmazonEmulator:
         refunds, purchase orders, vendor acknowledgements, routing requests and shipments,
         shipment confirmations, invoices, freight terms and transactions (and the failures
         forced on them; vendor_transaction_polls and vendor_auto_route back to their
-        defaults), faults, recorded requests and violations (report generators stay)."""
+        defaults), direct fulfillment orders and everything submitted about them (label
+        formats back to PNG), Restricted Data Tokens and withdrawn roles, faults, recorded
+        requests and violations (report generators stay)."""
         self._store.reset()
         self._shipments.reset()
         self._listings.reset()
@@ -818,6 +894,8 @@ class AmazonEmulator:
         self._vendor_orders.reset()
         self._vendor_shipments.reset()
         self._vendor_invoices.reset()
+        self._direct_fulfillment.reset()
+        self._tokens.reset()
         self._vendor_transactions.reset()
         self._faults.clear()
         self._rate_limiter.reset()
@@ -912,14 +990,21 @@ class AmazonEmulator:
         )
 
     def _serve_sp_api(self, request: Request, routed) -> Reply:
-        problems = self._check_request(request)
+        # A body over an operation's size limit is refused before it is checked.
+        too_large = routed and self._operations.entity_too_large(routed[0], request)
+        problems = [] if too_large else self._check_request(request)
         if routed is None:
             return error_reply(404, "NotFound", "Resource not found.")
         operation, path_params = routed
         fault = self._faults.take(operation)
-        return self._apply_fault(
-            fault, operation, lambda: self._answer(operation, request, path_params, problems)
+        reply = self._apply_fault(
+            fault,
+            operation,
+            lambda: self._answer(operation, request, path_params, problems, too_large),
         )
+        if reply.status in SINGLE_ERROR_STATUSES.get(operation, ()):
+            reply = single_error(reply)
+        return reply
 
     def _apply_fault(self, fault: Fault | None, operation: str, answer: Callable[[], Reply]):
         if fault is None:
@@ -930,12 +1015,16 @@ class AmazonEmulator:
             return fault.reply(operation)
         return fault.alter(answer())
 
-    def _answer(self, operation: str, request: Request, path_params, problems) -> Reply:
-        seller = self._operations.authenticate(request)
+    def _answer(
+        self, operation: str, request: Request, path_params, problems, too_large=None
+    ) -> Reply:
+        seller = self._operations.authenticate(request, operation)
         if isinstance(seller, Reply):
             return seller
         if self.enforce_rate_limits and not self._rate_limiter.allow(seller.seller_id, operation):
             return throttled_reply(operation)
+        if too_large:
+            return too_large
         if problems:
             return invalid_input(*problems)
         return self._operations.answer(operation, seller, request, path_params)

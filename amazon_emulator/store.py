@@ -73,6 +73,10 @@ class EmulatorStore:
                 raise KeyError(f"unknown seller {seller_id!r}; add_seller() first")
             return self._sellers[seller_id]
 
+    def has_seller(self, seller_id: str) -> bool:
+        with self._lock:
+            return seller_id in self._sellers
+
     def sellers(self) -> list[SellerAccount]:
         with self._lock:
             return list(self._sellers.values())

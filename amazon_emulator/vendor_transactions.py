@@ -15,6 +15,11 @@ Success). `forced_errors` are the errors the emulator's owner asked for
 fails); when there are some, `process` must apply nothing and return them. With 0 polls,
 `register` processes the submission at once.
 
+Vendor Direct Fulfillment submissions share the desk (and its forced failures) under the
+family `DIRECT_FULFILLMENT`: each API's transaction status operation only sees its own
+family's transactions (Amazon's Vendor Transaction Status and Direct Fulfillment
+Transactions APIs are distinct).
+
 Transaction ids: the model's examples are a timestamp and a UUID
 (`20190108091302-6ca0ac50-d06e-45f5-a1e2-eb448eadac50`); ids seen from Amazon in public issues
 put the UUID first (`3d918995-7acd-460d-8916-569aed7a87b2-20211201162243`). The emulator makes
@@ -36,6 +41,8 @@ from datetime import datetime
 from .clock import as_utc
 
 GET_TRANSACTION = "getTransaction"
+RETAIL = "retail"  # transaction families (see the module's notes)
+DIRECT_FULFILLMENT = "directFulfillment"
 STATUSES = ("Failure", "Processing", "Success")
 INVALID_TRANSACTION_ID = "Invalid transmission ID."
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -98,6 +105,7 @@ class VendorTransaction:
     errors: list[dict] = field(default_factory=list)
     completed: datetime | None = None
     running: bool = False  # processing now, in another thread
+    family: str = RETAIL
 
     def to_api(self) -> dict:
         """getTransaction's answer: a `GetTransactionResponse`."""
@@ -152,6 +160,8 @@ class TransactionDesk:
         kind: str,
         subjects: Iterable[str],
         process: Processor,
+        *,
+        family: str = RETAIL,
     ) -> None:
         """Record a submission; its outcome comes from `process` (see the module's notes)."""
         subjects = tuple(subjects)
@@ -170,6 +180,7 @@ class TransactionDesk:
                 process=process,
                 forced_errors=forced,
                 polls_left=max(0, int(self.processing_polls)),
+                family=family,
             )
             self._transactions[transaction_id] = transaction
             process_now = transaction.polls_left == 0
@@ -177,12 +188,18 @@ class TransactionDesk:
         if process_now:
             self._complete(transaction)
 
-    def poll(self, seller_id: str, transaction_id: str) -> VendorTransaction | None:
+    def poll(
+        self, seller_id: str, transaction_id: str, family: str = RETAIL
+    ) -> VendorTransaction | None:
         """The transaction as getTransaction sees it now (each poll moves it one step), None
-        when the seller has no such transaction."""
+        when the seller has no such transaction of that family."""
         with self._lock:
             transaction = self._transactions.get(transaction_id)
-            if transaction is None or transaction.seller_id != seller_id:
+            if (
+                transaction is None
+                or transaction.seller_id != seller_id
+                or transaction.family != family
+            ):
                 return None
             process_now = False
             if transaction.status == "Processing" and not transaction.running:
