@@ -7,11 +7,13 @@ Built on python-amazon-sp-api for request building, with what that library leave
 - typed errors for every failure, including a 5xx HTML page or a truncated body, which the
   library alone turns into an empty response;
 - a per-operation rate limiter following `x-amzn-RateLimit-Limit`, short bounded retries;
-- access tokens cached per account, safe across threads.
+- access tokens cached per account, safe across threads; Restricted Data Tokens (for
+  operations returning buyer data) got and cached by the client itself.
 No secret, token or buyer data is ever logged.
 """
 
 import contextvars
+import functools
 import gzip
 import logging
 import time
@@ -20,16 +22,26 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import httpx
-from sp_api.api import FeedsV20210630, FinancesV0, OrdersV0, OrdersV20260101, Reports, Sellers
+from sp_api.api import (
+    FeedsV20210630,
+    FinancesV0,
+    OrdersV0,
+    OrdersV20260101,
+    Reports,
+    Sellers,
+    Tokens,
+)
 from sp_api.api.listings_items.listings_items_2021_08_01 import ListingsItemsV20210801
 from sp_api.auth import AccessTokenClient, AccessTokenResponse
 from sp_api.base.credential_provider import FromCodeCredentialProvider
 
+from .direct_fulfillment import DirectFulfillmentOperations
 from .errors import (
     AmazonAuthError,
     AmazonError,
     AmazonInvalidResponseError,
     AmazonRequestError,
+    AmazonRestrictedDataError,
     AmazonServerError,
     AmazonThrottledError,
     AmazonTimeoutError,
@@ -38,7 +50,7 @@ from .errors import (
 from .pagination import Page, iter_pages
 from .rate_limit import SHARED_RATE_LIMITER
 from .timestamps import amazon_timestamp, aware_utc
-from .tokens import SHARED_TOKEN_CACHE, account_key
+from .tokens import SHARED_TOKEN_CACHE, TokenCache, account_key
 from .vendor import VendorOperations
 
 _logger = logging.getLogger(__name__)
@@ -56,6 +68,11 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # Library methods that only read, so a retry after a server or transport error is harmless.
 READ_METHOD_PREFIXES = ("get_", "search_")
 DOWNLOAD_OPERATION = "downloadDocument"
+RESTRICTED_DATA_TOKEN_OPERATION = "createRestrictedDataToken"
+RESTRICTED_DATA_TOKEN_PATH = "/tokens/2021-03-01/restrictedDataToken"
+# The Vendor Central role whose data (Amazon's customers' addresses) the direct fulfillment
+# orders, labels, packing slips and customer invoices hold.
+DIRECT_TO_CONSUMER_SHIPPING_ROLE = "Direct-to-Consumer Shipping (Restricted)"
 ORDER_DATASETS = (
     "BUYER",
     "RECIPIENT",
@@ -240,7 +257,7 @@ class _CheckedTransport:
         """The httpx client belongs to the AmazonClient, which closes it."""
 
 
-class AmazonClient(VendorOperations):
+class AmazonClient(VendorOperations, DirectFulfillmentOperations):
     """SP-API operations of one account. Use as a context manager, or call `close()`."""
 
     def __init__(
@@ -271,6 +288,8 @@ class AmazonClient(VendorOperations):
         self.key = account_key(self.lwa_endpoint, credentials.client_id, credentials.refresh_token)
         self._limiter = rate_limiter
         self._tokens = token_cache
+        # Restricted Data Tokens by "METHOD path", for this client's life.
+        self._restricted_tokens = TokenCache()
         self._sleep = sleep or _sleep
         self._http = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
         self._transport = _CheckedTransport(self, self._http)
@@ -797,27 +816,94 @@ class AmazonClient(VendorOperations):
             read=method_name.startswith(READ_METHOD_PREFIXES),
         )
 
-    def _call_path(self, operation, api_class, method, path, *, data=None, params=None):
+    def _call_path(
+        self, operation, api_class, method, path, *, data=None, params=None, restricted=False
+    ):
         """Call an SP-API path directly, where the library's method sends a wrong request
         (createFeed puts its own `path` argument in the body; getReport, and getReports without
         marketplaceIds, add marketplace parameters the model does not declare) or works around
         our session (createFeedDocument, getFeedDocument and getReportDocument downloads open
-        HTTP clients of their own)."""
+        HTTP clients of their own).
+
+        `restricted`: the operation returns buyer data, and Amazon takes for it a Restricted
+        Data Token (for exactly this method and path) in `x-amz-access-token` instead of the
+        access token; see `_restricted_data_token`."""
         api = self._api(api_class)
 
         def request():
             # A new body each attempt: the library pops `method` out of the one it gets, and a
             # retry (after a throttle) with the same dict would be sent as a GET.
             body = {**(data or {}), "method": method}
-            return api._request(path, data=body, params=dict(params or {}), add_marketplace=False)
+            headers = None
+            if restricted:
+                token = self._restricted_data_token(operation, method, path)
+                headers = {**api.headers, "x-amz-access-token": token}
+            return api._request(
+                path,
+                data=body,
+                params=dict(params or {}),
+                headers=headers,
+                add_marketplace=False,
+            )
 
-        return self._run(operation, request, read=method == "GET")
+        forget = None
+        if restricted:
+            forget = functools.partial(self._restricted_tokens.invalidate, f"{method} {path}")
+        return self._run(operation, request, read=method == "GET", on_token_expired=forget)
 
-    def _run(self, operation, request, read):
+    def _restricted_data_token(self, operation, method, path):
+        """The Restricted Data Token of `method path`, asked once and reused until a minute
+        before it expires."""
+        return self._restricted_tokens.get(
+            f"{method} {path}",
+            functools.partial(self._request_restricted_data_token, operation, method, path),
+        )
+
+    def _request_restricted_data_token(self, operation, method, path):
+        """Tokens API createRestrictedDataToken for one restricted resource (no dataElements:
+        the direct fulfillment paths take none): (token, seconds it lives). Amazon refuses it
+        (403, or 400) when the application lacks the role the data needs."""
+        body = {"restrictedResources": [{"method": method, "path": path}]}
+        try:
+            payload = self._call_path(
+                RESTRICTED_DATA_TOKEN_OPERATION,
+                Tokens,
+                "POST",
+                RESTRICTED_DATA_TOKEN_PATH,
+                data=body,
+            ).payload
+        except (AmazonAuthError, AmazonRequestError) as error:
+            if error.status not in (400, 403):
+                raise
+            raise AmazonRestrictedDataError(
+                f"Amazon refused a Restricted Data Token for {operation}: the application needs "
+                f"the {DIRECT_TO_CONSUMER_SHIPPING_ROLE} role of the vendor account (Amazon "
+                f"said: {error.message})",
+                operation=RESTRICTED_DATA_TOKEN_OPERATION,
+                status=error.status,
+                code=error.code,
+                request_id=error.request_id,
+            ) from None
+        token = payload.get("restrictedDataToken") if isinstance(payload, dict) else None
+        lifetime = payload.get("expiresIn") if isinstance(payload, dict) else None
+        if not token or not isinstance(token, str):
+            raise AmazonInvalidResponseError(
+                "createRestrictedDataToken answered without a token",
+                operation=RESTRICTED_DATA_TOKEN_OPERATION,
+            )
+        if isinstance(lifetime, bool) or not isinstance(lifetime, int | float) or lifetime <= 0:
+            raise AmazonInvalidResponseError(
+                "createRestrictedDataToken answered without the token's lifetime (expiresIn)",
+                operation=RESTRICTED_DATA_TOKEN_OPERATION,
+            )
+        return token, lifetime
+
+    def _run(self, operation, request, read, on_token_expired=None):
         """Run one operation under the rate limiter, with short bounded retries.
 
         Retried: a throttle whose wait fits in `max_wait`; a server or transport error of a
-        read operation; an expired access token (refreshed once). Anything else, or the same
+        read operation; an expired access token (refreshed once; `on_token_expired` drops
+        the operation's other tokens, its Restricted Data Token). Anything else, or the same
         failure again, is raised for the caller to record.
         """
         attempts = 0
@@ -828,10 +914,16 @@ class AmazonClient(VendorOperations):
             try:
                 return request()
             except AmazonAuthError as error:
-                if token_refreshed or "expired" not in (error.message or "").lower():
+                if (
+                    isinstance(error, AmazonRestrictedDataError)
+                    or token_refreshed
+                    or "expired" not in (error.message or "").lower()
+                ):
                     raise
                 token_refreshed = True
                 self._tokens.invalidate(self.key)
+                if on_token_expired is not None:
+                    on_token_expired()
             except AmazonThrottledError:
                 if attempts >= self.max_retries:
                     raise

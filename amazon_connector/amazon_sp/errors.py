@@ -33,6 +33,12 @@ class AmazonAuthError(AmazonError):
     """Credentials refused (Login with Amazon or the SP-API): a person must fix them."""
 
 
+class AmazonRestrictedDataError(AmazonAuthError):
+    """Amazon refused a Restricted Data Token (the access token of operations that return
+    buyer data, such as the direct fulfillment orders): the application lacks the role the
+    data needs in the selling partner's authorisation; the message names the role."""
+
+
 class AmazonThrottledError(AmazonError):
     """Amazon (or our own rate limiter) says: not now. Retry after `retry_after` seconds."""
 

@@ -2,7 +2,8 @@
 
 Masked in the message, its arguments, exception texts and stack traces:
 
-- e-mail addresses, Login with Amazon tokens (`Atzr|...`, `Atza|...`) and client secrets
+- e-mail addresses, Login with Amazon tokens (`Atzr|...`, `Atza|...`), Restricted Data
+  Tokens (`Atz.sprdt|...`) and client secrets
   (`amzn1.oa2-cs.v1....`);
 - the values of personal keys (buyerName, name, addressLine1, phone, postalCode...) and of
   secret keys (client_secret, refresh_token...) wherever a JSON document, a dict or a
@@ -34,6 +35,7 @@ PERSONAL_KEYS = (
     "buyerEmail",
     "buyerCompanyName",
     "name",
+    "attention",
     "legalName",
     "companyName",
     "company",
@@ -66,13 +68,16 @@ SECRET_KEYS = (
     "access_token",
     "accessToken",
     "x-amz-access-token",
+    "restrictedDataToken",
+    "restricted_data_token",
     "authorization",
     "password",
 )
 MASKED_MARK = "amazon_data_masked"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-LWA_TOKEN = re.compile(r"\b(Atz[ar])\|[^\s\"'&,;)}\]]+")
+# Login with Amazon tokens, and Restricted Data Tokens (`Atz.sprdt|...`).
+LWA_TOKEN = re.compile(r"\b(Atz[ar]|Atz\.sprdt)\|[^\s\"'&,;)}\]]+")
 CLIENT_SECRET = re.compile(r"\b(amzn1\.oa2-cs\.v1\.)[\w-]+")
 QUOTED = r"""'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*\""""
 

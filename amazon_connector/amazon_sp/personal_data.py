@@ -8,7 +8,9 @@ postal code) is kept when an order is stripped.
 
 import copy
 
-PERSONAL_PARTS = frozenset({"buyer", "recipient", "taxRegistrations", "giftMessage"})
+# `shipToParty` of a direct fulfilment order is Amazon's customer's address (a retail
+# purchase order's names an Amazon fulfilment centre, by its `partyId`: kept).
+PERSONAL_PARTS = frozenset({"buyer", "recipient", "taxRegistrations", "giftMessage", "shipToParty"})
 # Parts of the personal parts that identify nobody, left unmasked so messages stay readable.
 NOT_PERSONAL_KEYS = frozenset({"countryCode", "stateOrRegion", "addressType"})
 KEPT_ADDRESS_KEYS = ("countryCode", "stateOrRegion", "postalCode", "addressType")
@@ -51,6 +53,10 @@ def without_buyer_data(order):
     if isinstance(address, dict):
         kept = {key: address[key] for key in KEPT_ADDRESS_KEYS if key in address}
         stripped["recipient"] = {"deliveryAddress": kept}
+    details = stripped.get("orderDetails")
+    ship_to = details.get("shipToParty") if isinstance(details, dict) else None
+    if isinstance(ship_to, dict) and not ship_to.get("partyId"):
+        details["shipToParty"] = {key: ship_to[key] for key in KEPT_ADDRESS_KEYS if key in ship_to}
     return stripped
 
 

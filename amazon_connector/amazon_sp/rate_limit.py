@@ -40,6 +40,25 @@ DEFAULT_USAGE_PLANS = {
     "GetShipmentDetails": (10.0, 10),
     "SubmitShipmentConfirmations": (10.0, 10),
     "submitInvoices": (10.0, 10),
+    # Vendor Direct Fulfillment. The emulator's (and our) names of the operations whose
+    # operationId another API has too: dfGetOrders, dfGetOrder, dfSubmitAcknowledgement.
+    "dfGetOrders": (10.0, 10),
+    "dfGetOrder": (10.0, 10),
+    "dfSubmitAcknowledgement": (10.0, 10),
+    "getShippingLabels": (10.0, 10),
+    "submitShippingLabelRequest": (10.0, 10),
+    "getShippingLabel": (10.0, 10),
+    "createShippingLabels": (10.0, 10),
+    "submitShipmentConfirmations": (10.0, 10),
+    "submitShipmentStatusUpdates": (10.0, 10),
+    "getCustomerInvoices": (10.0, 10),
+    "getCustomerInvoice": (10.0, 10),
+    "getPackingSlips": (10.0, 10),
+    "getPackingSlip": (10.0, 10),
+    "createContainerLabel": (10.0, 10),
+    "getTransactionStatus": (10.0, 10),
+    "submitInvoice": (10.0, 10),
+    "submitInventoryUpdate": (10.0, 10),
 }
 FALLBACK_USAGE_PLAN = (1.0, 5)
 

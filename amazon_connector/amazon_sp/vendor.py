@@ -24,8 +24,9 @@ def _aware(moment):
     return aware_utc(moment) if isinstance(moment, datetime) else moment
 
 
-def _window(operation, after, before, label):
-    """Check one date range of getPurchaseOrders; None when not given."""
+def checked_window(operation, after, before, label):
+    """Check one date range of at most 7 days (getPurchaseOrders, and the direct fulfillment
+    lists); None when not given. A missing end is now."""
     if after is None and before is None:
         return None
     if after is None:
@@ -67,8 +68,8 @@ class VendorOperations:
         (`documents.split_purchase_orders` reads the `raw` payload); the same filters go along
         with a next token."""
         operation = "getPurchaseOrders"
-        created = _window(operation, created_after, created_before, "created")
-        changed = _window(operation, changed_after, changed_before, "changed")
+        created = checked_window(operation, created_after, created_before, "created")
+        changed = checked_window(operation, changed_after, changed_before, "changed")
         if (created is None) == (changed is None):
             raise AmazonRequestError(
                 f"{operation}: give either a created or a changed range", operation=operation

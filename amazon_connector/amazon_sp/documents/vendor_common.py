@@ -14,8 +14,11 @@ from decimal import Decimal
 
 from .common import (
     AmazonDocumentError,
+    decimal_amount,
+    expect_object,
     finite_decimal,
     parse_iso_datetime,
+    read_choice,
     read_text,
     utc_timestamp,
 )
@@ -26,8 +29,15 @@ TAX_REGISTRATION_TYPES = ("VAT", "GST")
 COST_UNITS_OF_MEASURE = ("POUNDS", "OUNCES", "GRAMS", "KILOGRAMS")
 # "Formatting Notes: 8-character alpha-numeric code."
 PURCHASE_ORDER_NUMBER = re.compile(r"^[A-Za-z0-9]{8}$")
+# The direct fulfillment models: "Formatting Notes: alpha-numeric code", `^[a-zA-Z0-9]+$`.
+ALPHANUMERIC_PURCHASE_ORDER_NUMBER = re.compile(r"^[A-Za-z0-9]+$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+# What the direct fulfillment order examples also write ("countryCode": "USA").
+COUNTRY_ALPHA_2_OR_3 = re.compile(r"^[A-Za-z]{2,3}$")
+# Address fields a model may require beyond name, addressLine1 and countryCode, by the
+# attribute of `orders.Address` that holds them.
+ADDRESS_FIELD_KEYS = {"city": "city", "state": "stateOrRegion", "zip": "postalCode"}
 
 
 def values_of(namespace):
@@ -165,18 +175,23 @@ def format_date(value, label, *, document, path=None):
     return utc_timestamp(value)
 
 
-def write_purchase_order_number(number, *, document, path=None):
-    if not isinstance(number, str) or not PURCHASE_ORDER_NUMBER.match(number):
+def write_purchase_order_number(number, *, document, path=None, eight_characters=True):
+    """A purchase order number as the model formats it: 8 letters or digits, or (the direct
+    fulfillment models, `eight_characters` False) letters and digits."""
+    pattern = PURCHASE_ORDER_NUMBER if eight_characters else ALPHANUMERIC_PURCHASE_ORDER_NUMBER
+    if not isinstance(number, str) or not pattern.match(number):
+        form = "an 8-character alphanumeric code" if eight_characters else "alphanumeric"
         raise AmazonDocumentError(
-            f"purchase order number {number!r} is not an 8-character alphanumeric code",
+            f"purchase order number {number!r} is not {form}",
             document=document,
             path=path,
         )
     return number
 
 
-def write_product_ids(asin, vendor_product_id, *, document, path, asin_key):
-    """{asin_key: ASIN, vendorProductIdentifier: ...} of what is given, at least one."""
+def write_product_ids(asin, vendor_product_id, *, document, path, asin_key, required=True):
+    """{asin_key: ASIN, vendorProductIdentifier: ...} of what is given, at least one unless
+    not `required`."""
     entry = {}
     for key, given, label in (
         (asin_key, asin, "ASIN"),
@@ -185,7 +200,7 @@ def write_product_ids(asin, vendor_product_id, *, document, path, asin_key):
         value = write_text(given, label, document=document, path=path, required=False)
         if value:
             entry[key] = value
-    if not entry:
+    if not entry and required:
         raise AmazonDocumentError(
             "an item with neither ASIN nor vendor product id", document=document, path=path
         )
@@ -238,15 +253,34 @@ def case_size(unit_size, unit, item_unit, item_unit_size):
     return unit_size
 
 
-def write_party(party, label, *, document, path=None, postal_key="postalCode"):
+def write_party(
+    party,
+    label,
+    *,
+    document,
+    path=None,
+    postal_key="postalCode",
+    address_required=False,
+    required_fields=(),
+):
     """A PartyIdentification {partyId[, address][, taxRegistrationDetails]}. The Vendor
-    Invoices model names the postal code `postalOrZipCode`."""
+    Invoices model names the postal code `postalOrZipCode`. `address_required`: the party
+    must have its address; `required_fields`: see `write_address`."""
     if not isinstance(party, Party):
         message = f"no {label}" if party is None else f"{label} should be a Party"
         raise AmazonDocumentError(message, document=document, path=path)
     entry = {"partyId": write_text(party.party_id, f"{label} id", document=document, path=path)}
+    if party.address is None and address_required:
+        raise AmazonDocumentError(f"{label} without its address", document=document, path=path)
     if party.address is not None:
-        entry["address"] = _write_address(party.address, label, document, path, postal_key)
+        entry["address"] = write_address(
+            party.address,
+            label,
+            document=document,
+            path=path,
+            postal_key=postal_key,
+            required_fields=required_fields,
+        )
     number = party.tax_registration or ""
     kind = party.tax_registration_type or ""
     if number or kind:
@@ -267,7 +301,13 @@ def write_party(party, label, *, document, path=None, postal_key="postalCode"):
     return entry
 
 
-def _write_address(address, label, document, path, postal_key):
+def write_address(
+    address, label, *, document, path=None, postal_key="postalCode", required_fields=()
+):
+    """An Address {name, addressLine1[, ...], countryCode} of an `orders.Address` (stripped;
+    the company is the name when the name is empty). `required_fields`: attributes that must
+    not be empty beyond name, street and country ("city", "state", "zip"), as a model may
+    require them."""
     if not isinstance(address, Address):
         raise AmazonDocumentError(
             f"{label} address should be an Address", document=document, path=path
@@ -299,6 +339,12 @@ def _write_address(address, label, document, path, postal_key):
             document=document,
             path=path,
         )
+    for field_name in required_fields:
+        if not values[field_name]:
+            key = postal_key if field_name == "zip" else ADDRESS_FIELD_KEYS[field_name]
+            raise AmazonDocumentError(
+                f"{label} address without {key}", document=document, path=path
+            )
     entry = {"name": name, "addressLine1": values["street"]}
     for key, value in (
         ("addressLine2", values["street2"]),
@@ -333,3 +379,139 @@ def read_timestamp(mapping, key, path=None, *, document, required=False):
     """`read_datetime` of `mapping[key]`, None when absent (an error when `required`)."""
     value = read_text(mapping, key, path, document=document, required=required)
     return read_datetime(value, key, path, document=document) if value else None
+
+
+def read_whole(mapping, key, path=None, *, document, minimum, required=False):
+    """The integer `mapping[key]`, at least `minimum`; None when absent (an error when
+    `required`)."""
+    value = mapping.get(key)
+    if value is None:
+        if required:
+            raise AmazonDocumentError(f"missing {key}", document=document, path=path)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise AmazonDocumentError(
+            f"{key} should be a whole number >= {minimum}, not {value!r}",
+            document=document,
+            path=path,
+        )
+    return value
+
+
+def read_flag(mapping, key, path=None, *, document, required=False):
+    """The boolean `mapping[key]`; False when absent (an error when `required`)."""
+    value = mapping.get(key)
+    if value is None:
+        if required:
+            raise AmazonDocumentError(f"missing {key}", document=document, path=path)
+        return False
+    if not isinstance(value, bool):
+        raise AmazonDocumentError(
+            f"{key} should be true or false, not {value!r}", document=document, path=path
+        )
+    return value
+
+
+def read_money(mapping, key, path=None, *, document, units=COST_UNITS_OF_MEASURE):
+    """(amount, currency, unit of measure) of a Money, (None, "", "") when absent. `units`:
+    the values its unitOfMeasure may take (None: the model's Money has none, not read)."""
+    money = mapping.get(key)
+    if money is None:
+        return None, "", ""
+    path = f"{path}.{key}" if path else key
+    money = expect_object(money, path, document=document)
+    currency = read_text(money, "currencyCode", path, document=document, required=True)
+    if not CURRENCY.match(currency):
+        raise AmazonDocumentError(
+            f"currencyCode {currency!r} is not an ISO 4217 code", document=document, path=path
+        )
+    value = money.get("amount")
+    if value is None or value == "":
+        raise AmazonDocumentError("missing amount", document=document, path=path)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise AmazonDocumentError(
+            f"amount should be a decimal string, not {value!r}", document=document, path=path
+        )
+    amount = decimal_amount(value, document=document, path=path)
+    unit = (
+        "" if units is None else read_choice(money, "unitOfMeasure", units, path, document=document)
+    )
+    return amount, currency, unit
+
+
+def read_party(mapping, key, path, *, document, type_required=True, countries=COUNTRY):
+    """The Party of the PartyIdentification `mapping[key]` {partyId[, address][, taxInfo]},
+    None when absent. `type_required`: the model requires taxInfo's taxRegistrationType (the
+    direct fulfillment orders model does not); `countries`: see `read_address`."""
+    party = mapping.get(key)
+    if party is None:
+        return None
+    path = f"{path}.{key}"
+    party = expect_object(party, path, document=document)
+    address = party.get("address")
+    tax_info = party.get("taxInfo")
+    registration, registration_type = "", ""
+    if tax_info is not None:
+        where = f"{path}.taxInfo"
+        tax_info = expect_object(tax_info, where, document=document)
+        registration = read_text(
+            tax_info, "taxRegistrationNumber", where, document=document, required=True
+        )
+        registration_type = read_choice(
+            tax_info,
+            "taxRegistrationType",
+            TAX_REGISTRATION_TYPES,
+            where,
+            document=document,
+            required=type_required,
+        )
+    return Party(
+        party_id=read_text(party, "partyId", path, document=document, required=True),
+        address=None
+        if address is None
+        else read_address(address, f"{path}.address", document=document, countries=countries),
+        tax_registration=registration,
+        tax_registration_type=registration_type,
+    )
+
+
+def read_address(address, path, *, document, countries=COUNTRY):
+    """The `orders.Address` of an Address object (name, addressLine1 and countryCode
+    required; addressLine2 and addressLine3 joined as street2; county and district, which
+    `orders.Address` has no field for, left out). An `attention` other than the name (the
+    direct fulfillment models) is the person the parcel is for: it becomes the name, and the
+    name the company. `countries`: the country codes accepted (ISO 3166-1 alpha-2 unless the
+    model's examples write others)."""
+    address = expect_object(address, path, document=document)
+
+    def text(key, required=False):
+        return read_text(address, key, path, document=document, required=required).strip()
+
+    name = text("name", required=True)
+    street = text("addressLine1", required=True)
+    country = text("countryCode", required=True)
+    if not countries.match(country):
+        expected = (
+            "an ISO 3166-1 country code"
+            if countries is not COUNTRY
+            else ("an ISO 3166-1 alpha-2 code")
+        )
+        raise AmazonDocumentError(
+            f"countryCode {country!r} is not {expected}", document=document, path=path
+        )
+    attention = text("attention")
+    company = ""
+    if attention and attention.casefold() != name.casefold():
+        name, company = attention, name
+    lines = (text(key) for key in ("addressLine2", "addressLine3"))
+    return Address(
+        name=name,
+        company=company,
+        street=street,
+        street2=" ".join(line for line in lines if line),
+        city=text("city"),
+        state=text("stateOrRegion"),
+        zip=text("postalCode"),
+        country_code=country.upper(),
+        phone=text("phone"),
+    )

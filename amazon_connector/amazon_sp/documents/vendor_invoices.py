@@ -532,28 +532,7 @@ class _Invoice:
         return found
 
     def _tax(self, tax, path):
-        if not isinstance(tax, TaxDetail):
-            self._refuse(f"expected a TaxDetail, not {type(tax).__name__}", path)
-        entry = {"taxType": self._choice(tax.tax_type, TAX_TYPES, "tax type", path)}
-        if tax.rate is not None:
-            rate = read_amount(tax.rate, "tax rate", document=DOCUMENT, path=path, minimum=ZERO)
-            if rate > HUNDRED:
-                self._refuse(f"tax rate {rate} is above 100 (a percentage)", path)
-            entry["taxRate"] = decimal_text(rate)
-        entry["taxAmount"] = self._money(
-            read_amount(tax.amount, "tax amount", document=DOCUMENT, path=path, minimum=ZERO)
-        )
-        if tax.taxable_amount is not None:
-            entry["taxableAmount"] = self._money(
-                read_amount(
-                    tax.taxable_amount,
-                    "taxable amount",
-                    document=DOCUMENT,
-                    path=path,
-                    minimum=ZERO,
-                )
-            )
-        return entry
+        return write_tax_detail(tax, self.currency, document=DOCUMENT, path=path)
 
     def _adjustment(self, value, kind, types, label, path):
         if not isinstance(value, kind):
@@ -582,7 +561,7 @@ class _Invoice:
         ):
             entry[key] = details
         items = tuple(invoice.items)
-        taxes = _taxes(invoice.tax_details) if invoice.tax_details else _sum_taxes(items)
+        taxes = tax_total(invoice.tax_details) if invoice.tax_details else _sum_taxes(items)
         charges = (
             _adjustments(invoice.charges)
             if invoice.charges
@@ -613,18 +592,49 @@ class _Invoice:
         return self._money(total)
 
 
-def _taxes(taxes):
+def write_tax_detail(tax, currency, *, document, path=None):
+    """A TaxDetails {taxType, taxRate?, taxAmount, taxableAmount?} of a TaxDetail, in
+    `currency` (checked): a type of the model's (the Vendor Invoices and the direct
+    fulfillment payments models list the same fourteen), amounts not below zero, a rate (a
+    percentage) from 0 to 100."""
+    if not isinstance(tax, TaxDetail):
+        raise AmazonDocumentError(
+            f"expected a TaxDetail, not {type(tax).__name__}", document=document, path=path
+        )
+    entry = {
+        "taxType": write_choice(tax.tax_type, TAX_TYPES, "tax type", document=document, path=path)
+    }
+    if tax.rate is not None:
+        rate = read_amount(tax.rate, "tax rate", document=document, path=path, minimum=ZERO)
+        if rate > HUNDRED:
+            raise AmazonDocumentError(
+                f"tax rate {rate} is above 100 (a percentage)", document=document, path=path
+            )
+        entry["taxRate"] = decimal_text(rate)
+    amount = read_amount(tax.amount, "tax amount", document=document, path=path, minimum=ZERO)
+    entry["taxAmount"] = write_money(amount, currency)
+    if tax.taxable_amount is not None:
+        taxable = read_amount(
+            tax.taxable_amount, "taxable amount", document=document, path=path, minimum=ZERO
+        )
+        entry["taxableAmount"] = write_money(taxable, currency)
+    return entry
+
+
+def tax_total(taxes):
+    """The sum of the amounts of TaxDetails already checked by `write_tax_detail`."""
     return sum((Decimal(str(tax.amount).strip()) for tax in taxes), ZERO)
 
 
 def _sum_taxes(items):
-    return sum((_taxes(item.tax_details) for item in items), ZERO)
+    return sum((tax_total(item.tax_details) for item in items), ZERO)
 
 
 def _adjustments(values):
     """Charges or allowances with their taxes (already checked by the writer)."""
     return sum(
-        (Decimal(str(value.amount).strip()) + _taxes(value.tax_details) for value in values), ZERO
+        (Decimal(str(value.amount).strip()) + tax_total(value.tax_details) for value in values),
+        ZERO,
     )
 
 

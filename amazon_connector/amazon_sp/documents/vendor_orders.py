@@ -76,19 +76,14 @@ from functools import partial
 
 from .common import (
     AmazonDocumentError,
-    decimal_amount,
     expect_object,
     read_choice,
     read_list,
     read_text,
 )
-from .orders import Address
 from .vendor_common import (
     COST_UNITS_OF_MEASURE,
-    COUNTRY,
-    CURRENCY,
     QUANTITY_UNITS,
-    TAX_REGISTRATION_TYPES,
     Party,
     QuantityUnit,
     case_size,
@@ -96,7 +91,10 @@ from .vendor_common import (
     quantity_eaches,
     read_amount,
     read_datetime,
+    read_money,
+    read_party,
     read_timestamp,
+    read_whole,
     values_of,
     write_choice,
     write_currency,
@@ -457,79 +455,6 @@ def _ordered_quantity(raw, path):
     return amount, unit, 1 if unit_size is None else unit_size
 
 
-def _money(mapping, key, path):
-    """(amount, currency, unit of measure) of a Money, (None, "", "") when absent."""
-    money = mapping.get(key)
-    if money is None:
-        return None, "", ""
-    path = f"{path}.{key}"
-    money = _object(money, path)
-    currency = _text(money, "currencyCode", path, required=True)
-    if not CURRENCY.match(currency):
-        raise AmazonDocumentError(
-            f"currencyCode {currency!r} is not an ISO 4217 code", document=DOCUMENT, path=path
-        )
-    value = money.get("amount")
-    if value is None or value == "":
-        raise AmazonDocumentError("missing amount", document=DOCUMENT, path=path)
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise AmazonDocumentError(
-            f"amount should be a decimal string, not {value!r}", document=DOCUMENT, path=path
-        )
-    amount = decimal_amount(value, document=DOCUMENT, path=path)
-    unit = _choice(money, "unitOfMeasure", COST_UNITS_OF_MEASURE, path)
-    return amount, currency, unit
-
-
-def _party(details, key, path):
-    party = details.get(key)
-    if party is None:
-        return None
-    path = f"{path}.{key}"
-    party = _object(party, path)
-    address = party.get("address")
-    tax_info = party.get("taxInfo")
-    registration, registration_type = "", ""
-    if tax_info is not None:
-        where = f"{path}.taxInfo"
-        tax_info = _object(tax_info, where)
-        registration = _text(tax_info, "taxRegistrationNumber", where, required=True)
-        registration_type = _choice(
-            tax_info, "taxRegistrationType", TAX_REGISTRATION_TYPES, where, required=True
-        )
-    return Party(
-        party_id=_text(party, "partyId", path, required=True),
-        address=None if address is None else _address(address, f"{path}.address"),
-        tax_registration=registration,
-        tax_registration_type=registration_type,
-    )
-
-
-def _address(address, path):
-    address = _object(address, path)
-    name = _text(address, "name", path, required=True).strip()
-    street = _text(address, "addressLine1", path, required=True).strip()
-    country = _text(address, "countryCode", path, required=True).strip()
-    if not COUNTRY.match(country):
-        raise AmazonDocumentError(
-            f"countryCode {country!r} is not an ISO 3166-1 alpha-2 code",
-            document=DOCUMENT,
-            path=path,
-        )
-    lines = (_text(address, key, path).strip() for key in ("addressLine2", "addressLine3"))
-    return Address(
-        name=name,
-        company="",
-        street=street,
-        street2=" ".join(line for line in lines if line),
-        city=_text(address, "city", path).strip(),
-        state=_text(address, "stateOrRegion", path).strip(),
-        zip=_text(address, "postalCode", path).strip(),
-        country_code=country.upper(),
-        phone=_text(address, "phone", path).strip(),
-    )
-
-
 def _window(details, key, path):
     """A DateTimeInterval `start--end` as (start, end), None when absent."""
     value = _text(details, key, path)
@@ -819,18 +744,19 @@ def _write_money(value, currency, unit, label, path):
 # Transactions
 
 
-def parse_transaction_id(payload):
+def parse_transaction_id(payload, *, document=TRANSACTION_DOCUMENT):
     """The transactionId of a 202 answer of a vendor POST (submitAcknowledgement, and the
-    shipment and invoice submissions): the whole response or its `payload`. What Amazon made
-    of it is read with the Transaction Status API."""
-    expect_object(payload, document=TRANSACTION_DOCUMENT)
+    shipment and invoice submissions): the whole response or its `payload` (the direct
+    fulfillment APIs of 2021-12-28 answer without `payload`). What Amazon made of it is read
+    with the Transaction Status API."""
+    expect_object(payload, document=document)
     path = "response"
     if payload.get("payload") is not None:
         path = "payload"
-        payload = expect_object(payload["payload"], path, document=TRANSACTION_DOCUMENT)
+        payload = expect_object(payload["payload"], path, document=document)
     elif "transactionId" not in payload:
-        refuse_error_response(payload, TRANSACTION_DOCUMENT)
-    return read_text(payload, "transactionId", path, document=TRANSACTION_DOCUMENT, required=True)
+        refuse_error_response(payload, document)
+    return read_text(payload, "transactionId", path, document=document, required=True)
 
 
 # Reading helpers
@@ -841,18 +767,6 @@ _text = partial(read_text, document=DOCUMENT)
 _choice = partial(read_choice, document=DOCUMENT)
 _timestamp = partial(read_timestamp, document=DOCUMENT)
 _moment = partial(read_datetime, document=DOCUMENT)
-
-
-def _whole(mapping, key, path, *, minimum, required=False):
-    value = mapping.get(key)
-    if value is None:
-        if required:
-            raise AmazonDocumentError(f"missing {key}", document=DOCUMENT, path=path)
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise AmazonDocumentError(
-            f"{key} should be a whole number >= {minimum}, not {value!r}",
-            document=DOCUMENT,
-            path=path,
-        )
-    return value
+_money = partial(read_money, document=DOCUMENT)
+_party = partial(read_party, document=DOCUMENT)
+_whole = partial(read_whole, document=DOCUMENT)

@@ -1,4 +1,5 @@
-"""Vendor Transaction Status API v1: what became of a vendor transaction.
+"""Vendor Transaction Status API v1 (and the Vendor Direct Fulfillment Transactions API
+2021-12-28): what became of a vendor transaction.
 
 Vendor Central's POST operations (submitAcknowledgement of the Vendor Orders API, and later
 submitShipmentConfirmations and submitInvoices) do not apply what they are sent at once: they
@@ -9,9 +10,12 @@ therefore never "done": the caller keeps the transaction id until the status is 
 
 `parse_transaction_status` reads a getTransaction 200 response
 (`{"payload": {"transactionStatus": {...}}}`), its `payload`, or the `transactionStatus`
-(Transaction) object itself. A status the model does not list is refused rather than
-guessed: a new value means the model changed and the caller's handling must be reviewed. A
-response that holds only `errors` (Amazon refused the request itself) is refused with them.
+(Transaction) object itself; and a direct fulfillment getTransactionStatus answer, which has
+no `payload` (`{"transactionStatus": {...}}`) and gives the errors as an ErrorList object
+(`"errors": {"errors": [...]}`) rather than a list. A status the model does not list is
+refused rather than guessed: a new value means the model changed and the caller's handling
+must be reviewed. A response that holds only `errors` (Amazon refused the request itself) is
+refused with them.
 """
 
 from dataclasses import dataclass
@@ -105,7 +109,13 @@ def _transaction(payload):
 
 
 def parse_errors(errors, document, path):
-    """The TransactionErrors of an Amazon ErrorList (None: no error)."""
+    """The TransactionErrors of an Amazon ErrorList (None: no error): a list of Errors, or
+    (the direct fulfillment models of 2021-12-28) an object {"errors": [...]}."""
+    if isinstance(errors, dict) and "errors" in errors:
+        path = f"{path}.errors"
+        errors = errors["errors"]
+        if errors is None:
+            raise AmazonDocumentError("missing errors", document=document, path=path)
     if errors is None:
         return ()
     if not isinstance(errors, list):
