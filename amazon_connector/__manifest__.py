@@ -7,7 +7,7 @@
     "author": "amazon_connector developers",
     "license": "LGPL-3",
     "depends": ["sale_management", "sale_stock", "stock_delivery", "account"],
-    "external_dependencies": {"python": ["python-amazon-sp-api", "requests", "xmltodict"]},
+    "external_dependencies": {"python": ["python-amazon-sp-api", "httpx", "xmltodict", "pytz"]},
     "data": [
         "security/amazon_security.xml",
         "security/ir.model.access.csv",

@@ -120,12 +120,20 @@ vendor.write(
         "lwa_endpoint": f"{EMULATOR_URL}/auth/o2/token",
         "vendor_warehouse_id": fbm_warehouse.id,
         "order_import_days": 7,
+        "df_enabled": True,
+        "df_warehouse_id": fbm_warehouse.id,
+        "df_ship_from_codes": "DFWH1",
     }
 )
 if vendor._check_connection():
     env.cr.commit()
     vendor._sync_orders()  # Amazon's purchase orders, with acknowledgements proposed from stock
+    env.cr.commit()
+    vendor._df_sync_orders()  # Amazon's customers' orders to ship, acknowledged at once
 env.cr.commit()
+df_orders = env["sale.order"].search_count(
+    [("amazon_account_id", "=", vendor.id), ("amazon_channel", "=", "direct_fulfillment")]
+)
 purchase_orders = env["sale.order"].search_count([("amazon_account_id", "=", vendor.id)])
 orders = env["sale.order"].search([("amazon_account_id", "=", account.id)])
 print(
@@ -137,4 +145,7 @@ print(
     f"{env['amazon.settlement'].search_count([('account_id', '=', account.id)])} settlements"
     + ("" if connected else f" ({account.last_error})")
 )
-print(f"demo vendor account {vendor.name!r}: {vendor.state}, {purchase_orders} purchase orders")
+print(
+    f"demo vendor account {vendor.name!r}: {vendor.state}, "
+    f"{purchase_orders - df_orders} purchase orders, {df_orders} direct fulfilment orders"
+)

@@ -490,6 +490,7 @@ BENCHMARKS = {
     "offers": ("offer_export.py", "BENCH_OFFERS"),
     "settlements": ("settlement_import.py", "BENCH_ORDERS"),
     "vendor": ("vendor_orders.py", "BENCH_ORDERS"),
+    "df": ("direct_fulfillment.py", "BENCH_ORDERS"),
 }
 
 

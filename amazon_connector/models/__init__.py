@@ -29,3 +29,7 @@ from . import amazon_vendor_order_importer
 from . import amazon_vendor_acknowledgement_exporter
 from . import amazon_vendor_shipment_exporter
 from . import amazon_vendor_invoice_exporter
+from . import amazon_df_order_importer
+from . import amazon_df_acknowledgement_exporter
+from . import amazon_df_shipment_exporter
+from . import amazon_df_inventory_exporter

@@ -98,7 +98,10 @@ class AccountMove(models.Model):
         for account, invoices in to_pay.grouped("amazon_account_id").items():
             account._register_amazon_payments(invoices)
         vendor_invoices = posted.filtered(
-            lambda move: move.move_type == "out_invoice" and move.amazon_channel == "vendor"
+            lambda move: (
+                move.move_type == "out_invoice"
+                and move.amazon_channel in ("vendor", "direct_fulfillment")
+            )
         )
         vendor_invoices._amazon_send_vendor_invoice()
         posted.filtered(

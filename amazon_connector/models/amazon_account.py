@@ -1,9 +1,11 @@
 import json
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..amazon_sp import (
@@ -11,6 +13,7 @@ from ..amazon_sp import (
     AmazonClient,
     AmazonError,
     AmazonRequestError,
+    AmazonRestrictedDataError,
     AmazonThrottledError,
 )
 from ..amazon_sp.documents import AmazonDocumentError, parse_marketplace_participations
@@ -57,6 +60,46 @@ VENDOR_SHORTAGE_POLICIES = [
 # getPurchaseOrders takes at most 7 days between its dates.
 VENDOR_WINDOW = timedelta(days=7)
 VENDOR_CATCH_UP = timedelta(hours=1)
+DF_CHANNEL = "direct_fulfillment"
+DF_ORDERS_CRON = "amazon_connector.ir_cron_amazon_df_orders"
+DF_INVENTORY_CRON = "amazon_connector.ir_cron_amazon_df_inventory"
+# Direct fulfilment orders are read once Amazon has finished them: those created between
+# `df_window_from` and `df_window_to` minutes ago; each window starts this much before the
+# previous one ended, so a late run misses nothing (an order is imported once all the same).
+DF_OVERLAP = timedelta(minutes=10)
+# A late run between two polls is still on time (crons start a little after their time).
+DF_POLL_SLACK = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class WindowCursor:
+    """The account fields where one windowed import keeps where it stands: imported until,
+    the window being read, the query of the window (vendors read several) and the page token."""
+
+    synced_until: str
+    window_start: str
+    window_end: str
+    phase: str
+    page_token: str
+
+    def reset_values(self):
+        return dict.fromkeys((self.window_start, self.window_end, self.phase, self.page_token))
+
+
+ORDERS_CURSOR = WindowCursor(
+    "orders_synced_until",
+    "orders_window_start",
+    "orders_window_end",
+    "orders_window_phase",
+    "orders_page_token",
+)
+DF_ORDERS_CURSOR = WindowCursor(
+    "df_orders_synced_until",
+    "df_window_start",
+    "df_window_end",
+    "df_window_phase",
+    "df_page_token",
+)
 ACCOUNT_STATES = [
     ("draft", "Not connected"),
     ("connected", "Connected"),
@@ -67,7 +110,7 @@ ACCOUNT_STATES = [
 class AmazonAccount(models.Model):
     _name = "amazon.account"
     _description = "Amazon Account"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "company_id, name"
     _check_company_auto = True
 
@@ -357,6 +400,85 @@ class AmazonAccount(models.Model):
         help="Send each purchase order's acknowledgement as proposed from stock, without a "
         "person reviewing it first.",
     )
+    # Vendor direct fulfilment: Amazon's customers' orders, shipped by the vendor
+    df_enabled = fields.Boolean(
+        string="Direct Fulfilment",
+        help="Import Amazon's direct fulfilment orders (the vendor ships Amazon's customers' "
+        "parcels), acknowledge and confirm them, and send the available stock daily. Needs "
+        "the Direct-to-Consumer Shipping (Restricted) role on the vendor's Amazon app.",
+    )
+    df_ship_from_codes = fields.Char(
+        string="Amazon Ship-from Warehouses",
+        help="Amazon's codes of the vendor's direct fulfilment warehouses, comma-separated: "
+        "only their orders are imported. Empty: the orders of every warehouse.",
+    )
+    df_warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Ships Direct Fulfilment",
+        check_company=True,
+        help="Ships the direct fulfilment orders; its free stock is what Amazon is told is "
+        "available.",
+    )
+    df_poll_interval = fields.Integer(
+        string="Poll Every (minutes)",
+        default=30,
+        help="How often Amazon's new direct fulfilment orders are downloaded.",
+    )
+    df_window_from = fields.Integer(
+        string="Orders Created From (minutes ago)",
+        default=60,
+        help="Each download reads the orders Amazon created between this many minutes ago "
+        "and the next setting, so Amazon has finished them.",
+    )
+    df_window_to = fields.Integer(string="Until (minutes ago)", default=30)
+    df_reject_unavailable = fields.Boolean(
+        string="Reject Unknown or Unavailable Items",
+        help="Reject an order at once, with Amazon's reason, when an item is unknown or its "
+        "free stock does not cover it. Unticked: an unknown item holds the order in import "
+        "issues and a shortage is accepted all the same.",
+    )
+    df_use_amazon_labels = fields.Boolean(
+        string="Amazon's Shipping Labels",
+        help="Ask Amazon for the label of each package once the order is confirmed; the label, "
+        "its tracking number and the packing slip Amazon requires come onto the delivery.",
+    )
+    df_customer_invoices = fields.Boolean(
+        string="Amazon's Customer Invoices",
+        help="Amazon makes the customer invoice of each order (required in some regions): "
+        "it is fetched onto the delivery with the label.",
+    )
+    df_inventory_warehouse_code = fields.Char(
+        string="Amazon Inventory Warehouse",
+        help="Amazon's id of the warehouse whose stock is sent (default: the first ship-from "
+        "warehouse).",
+    )
+    df_inventory_hour = fields.Float(
+        string="Send Inventory At",
+        default=20.0,
+        help="Hour of the day (company's time zone) the available stock is sent, after work.",
+    )
+    df_inventory_state = fields.Selection(
+        [
+            ("to_send", "To send"),
+            ("sent", "Sent, waiting for Amazon"),
+            ("done", "Accepted"),
+            ("failed", "Refused"),
+        ],
+        string="Inventory Update",
+        readonly=True,
+        copy=False,
+    )
+    df_inventory_date = fields.Datetime(string="Inventory Sent", readonly=True, copy=False)
+    df_inventory_items = fields.Integer(string="Items Sent", readonly=True, copy=False)
+    df_inventory_error = fields.Text(string="Amazon's Inventory Errors", readonly=True, copy=False)
+    df_last_poll = fields.Datetime(string="Last Download", readonly=True, copy=False)
+    df_orders_synced_until = fields.Datetime(
+        string="Direct Fulfilment Orders Until", readonly=True, copy=False
+    )
+    df_window_start = fields.Datetime(readonly=True, copy=False)
+    df_window_end = fields.Datetime(readonly=True, copy=False)
+    df_window_phase = fields.Char(readonly=True, copy=False)
+    df_page_token = fields.Char(readonly=True, copy=False)
     stock_warehouse_scope = fields.Selection(
         [("fbm", "The FBM warehouse"), ("all", "All warehouses except FBA ones")],
         string="Stock From",
@@ -395,6 +517,11 @@ class AmazonAccount(models.Model):
     offer_count = fields.Integer(compute="_compute_offer_count")
     settlement_count = fields.Integer(compute="_compute_settlement_count")
 
+    _df_window_order = models.Constraint(
+        "CHECK(df_window_from > df_window_to AND df_window_to >= 0 AND df_poll_interval > 0)",
+        "Direct fulfilment orders are read from a moment before the one they are read until, "
+        "at a positive interval.",
+    )
     _buyer_data_retention_days_range = models.Constraint(
         f"CHECK(buyer_data_retention_days BETWEEN 0 AND {MAX_BUYER_DATA_RETENTION_DAYS})",
         "Amazon's data protection policy allows keeping buyer data 0 to 30 days after delivery.",
@@ -521,6 +648,8 @@ class AmazonAccount(models.Model):
                 defaults["vendor_partner_id"] = account._create_channel_partner("Amazon").id
             if not account.vendor_warehouse_id:
                 defaults["vendor_warehouse_id"] = account._main_warehouse().id
+            if not account.df_warehouse_id:
+                defaults["df_warehouse_id"] = account._main_warehouse().id
             account.write(defaults)
         for account in self.filtered(lambda a: a.kind != "vendor"):
             defaults = {}
@@ -701,17 +830,7 @@ class AmazonAccount(models.Model):
     def _cron_sync_orders(self):
         """Scheduled synchronisation of every connected account; one account's failure is
         recorded on it and the next account still runs."""
-        accounts = self.search([("state", "!=", "draft")])
-        unfinished = 0
-        for done, account in enumerate(accounts, 1):
-            try:
-                if account._sync_orders() is None:
-                    unfinished += 1  # out of time with pages left: the next run goes on at once
-            except Exception as error:  # kept on the account, shown to its administrator
-                # Any text of an unexpected error may quote a document: masked before it is
-                # logged or shown.
-                account._record_sync_error(f"{error.__class__.__name__}: {mask_text(str(error))}")
-            self.env["ir.cron"]._commit_progress(remaining=len(accounts) - done + unfinished)
+        self.search([("state", "!=", "draft")])._run_each("_sync_orders", SYNC_CRON)
 
     # ------------------------------------------------------------------ order import
 
@@ -754,44 +873,60 @@ class AmazonAccount(models.Model):
             self._retry_open_issues()
         return completed
 
-    def _import_order_pages(self, marketplace_ids):
+    def _import_order_pages(self, marketplace_ids, cursor=ORDERS_CURSOR):
         """Import the window's pages, query after query (sellers: one; vendors: the purchase
-        orders created, then those changed), committing each page with where it stands."""
+        orders created, then those changed), committing each page with where it stands in
+        the `cursor` fields (direct fulfilment orders keep a cursor of their own)."""
         now = fields.Datetime.now()
-        token, phase = self.orders_page_token or None, self.orders_window_phase or None
-        window = self._order_window(now)
+        token, phase = self[cursor.page_token] or None, self[cursor.phase] or None
+        window = self._order_window(now, cursor)
         with self._amazon_client() as client:
-            queries = self._order_queries(client, marketplace_ids, *window)
+            queries = self._order_queries(client, marketplace_ids, window, cursor)
             names = [name for name, _pages, _import in queries]
             first = names.index(phase) if phase in names else 0
             for position in range(first, len(queries)):
                 name, pages_from, import_page = queries[position]
                 first_token = token if name == phase else None
-                outcome = self._import_query(window, name, pages_from, import_page, first_token)
+                outcome = self._import_query(
+                    window, name, pages_from, import_page, first_token, cursor
+                )
                 if outcome is not True:
                     return outcome
                 if position + 1 < len(names):
-                    self.write(
-                        {"orders_window_phase": names[position + 1], "orders_page_token": False}
-                    )
-        self._reset_window()
-        self.write({"orders_synced_until": window[1], "state": "connected", "last_error": False})
-        if self.kind == "vendor" and now - window[1] > VENDOR_CATCH_UP:
+                    self.write({cursor.phase: names[position + 1], cursor.page_token: False})
+        self._reset_window(cursor)
+        self.write({cursor.synced_until: window[1], "state": "connected", "last_error": False})
+        if self.kind == "vendor" and now - window[1] > self._window_lag(cursor) + VENDOR_CATCH_UP:
             return None  # far behind (a window is 7 days at most): the next one at once
         return True
 
-    def _order_window(self, now):
-        """The window being imported, or the next one: [synced until - overlap, now - lag]."""
-        if self.orders_window_end:
+    def _window_lag(self, cursor):
+        """How long before now a window ends: Amazon's indexing lag, or, for direct
+        fulfilment, the time Amazon takes to finish an order."""
+        if cursor == DF_ORDERS_CURSOR:
+            return timedelta(minutes=self.df_window_to)
+        return IMPORT_LAG
+
+    def _order_window(self, now, cursor=ORDERS_CURSOR):
+        """The window being imported, or the next one: [synced until - overlap, now - lag]
+        (direct fulfilment: [now - window from, now - window to], or from the previous
+        window's end less the overlap when that is earlier)."""
+        if self[cursor.window_end]:
             # Resuming: a page token only holds with the very same filters.
-            return self.orders_window_start, self.orders_window_end
-        synced = self.orders_synced_until or now - timedelta(days=self.order_import_days)
-        window_start, window_end = synced - IMPORT_OVERLAP, now - IMPORT_LAG
+            return self[cursor.window_start], self[cursor.window_end]
+        synced = self[cursor.synced_until]
+        window_end = now - self._window_lag(cursor)
+        if cursor == DF_ORDERS_CURSOR:
+            window_start = now - timedelta(minutes=self.df_window_from)
+            if synced:
+                window_start = min(window_start, synced - DF_OVERLAP)
+        else:
+            window_start = (synced or now - timedelta(days=self.order_import_days)) - IMPORT_OVERLAP
         if self.kind == "vendor":
             window_end = min(window_end, window_start + VENDOR_WINDOW)
         return window_start, window_end
 
-    def _import_query(self, window, name, pages_from, import_page, first_token):
+    def _import_query(self, window, name, pages_from, import_page, first_token, cursor):  # noqa: PLR0917
         """Every page of one query of the window. True once done; None when stopped between
         pages (it resumes there); False when the window must wait or start again."""
         try:
@@ -800,10 +935,10 @@ class AmazonAccount(models.Model):
                     import_page(page)
                 self.write(
                     {
-                        "orders_window_start": window[0],
-                        "orders_window_end": window[1],
-                        "orders_window_phase": name,
-                        "orders_page_token": page.next_token,
+                        cursor.window_start: window[0],
+                        cursor.window_end: window[1],
+                        cursor.phase: name,
+                        cursor.page_token: page.next_token,
                     }
                 )
                 if not page.next_token:
@@ -824,12 +959,29 @@ class AmazonAccount(models.Model):
                 raise
             # A page token lives 24 hours: start the window again on the next run.
             _logger.info("Amazon account %s: page token refused, window restarts", self.id)
-            self._reset_window()
+            self._reset_window(cursor)
             return False
         return True
 
-    def _order_queries(self, client, marketplace_ids, window_start, window_end):
-        """[(name, pages from a token, import of a page)] of the account's kind, in order."""
+    def _order_queries(self, client, marketplace_ids, window, cursor):
+        """[(name, pages from a token, import of a page)] of the account's kind (and, for
+        vendors, of the flow the cursor belongs to), in order."""
+        window_start, window_end = window
+        if cursor == DF_ORDERS_CURSOR:
+            importer = self.env["amazon.df.order.importer"]
+            return [
+                (
+                    code or "all",
+                    lambda token, code=code: client.iter_df_order_pages(
+                        first_token=token,
+                        created_after=window_start,
+                        created_before=window_end,
+                        ship_from_party_id=code,
+                    ),
+                    lambda page: importer._import_page(self, page.raw),
+                )
+                for code in self._df_ship_from_codes() or [None]
+            ]
         if self.kind == "vendor":
             importer = self.env["amazon.vendor.order.importer"]
 
@@ -856,15 +1008,8 @@ class AmazonAccount(models.Model):
             )
         ]
 
-    def _reset_window(self):
-        self.write(
-            {
-                "orders_window_start": False,
-                "orders_window_end": False,
-                "orders_window_phase": False,
-                "orders_page_token": False,
-            }
-        )
+    def _reset_window(self, cursor=ORDERS_CURSOR):
+        self.write(cursor.reset_values())
 
     def _commit_page(self, processed):
         """Commit the page (in a cron), then take the account's lock again; False: stop.
@@ -892,17 +1037,27 @@ class AmazonAccount(models.Model):
             return
         self.write({"state": "error", "last_error": str(error)})
 
-    def _retry_open_issues(self):
+    def _retry_open_issues(self, direct_fulfilment=False):
+        """Import again the open issues of the flow (direct fulfilment orders, or the
+        account's other orders)."""
+        channel = Domain("channel", "=", DF_CHANNEL)
         issues = self.env["amazon.order.issue"].search(
-            [("account_id", "=", self.id), ("state", "=", "open"), ("kind", "!=", "refund")]
+            Domain([("account_id", "=", self.id), ("state", "=", "open"), ("kind", "!=", "refund")])
+            & (channel if direct_fulfilment else ~channel)
         )
         payloads = [json.loads(p) for p in issues.sudo().mapped("payload") if p]
         if payloads:
-            self._order_importer()._import_orders(self, payloads)
+            self._order_importer(DF_CHANNEL if direct_fulfilment else None)._import_orders(
+                self, payloads
+            )
 
-    def _order_importer(self):
-        """The importer of this account's orders: Amazon's buyers' or its purchase orders."""
+    def _order_importer(self, channel=None):
+        """The importer of this account's orders of `channel` (by default the account's
+        kind): Amazon's buyers' orders, its purchase orders, or its direct fulfilment
+        orders."""
         self.ensure_one()
+        if channel == DF_CHANNEL:
+            return self.env["amazon.df.order.importer"]
         if self.kind == "vendor":
             return self.env["amazon.vendor.order.importer"]
         return self.env["amazon.order.importer"]
@@ -1068,6 +1223,9 @@ class AmazonAccount(models.Model):
                 self.env["amazon.vendor.acknowledgement.exporter"]._send_all(self, client)
                 self.env["amazon.vendor.shipment.exporter"]._send_all(self, client)
                 self.env["amazon.vendor.invoice.exporter"]._send_all(self, client)
+                if self.df_enabled:
+                    self.env["amazon.df.acknowledgement.exporter"]._send_all(self, client)
+                    self.env["amazon.df.shipment.exporter"]._send_all(self, client)
         except AmazonThrottledError as error:
             self._record_sync_error(error, throttled=True, cron_xmlid=VENDOR_SUBMISSIONS_CRON)
             return False
@@ -1084,6 +1242,135 @@ class AmazonAccount(models.Model):
                 fields.Datetime.now() + VENDOR_OUTCOME_DELAY
             )
         return True
+
+    # ------------------------------------------------------------------ direct fulfilment
+
+    def _df_ship_from_codes(self):
+        return [code.strip() for code in (self.df_ship_from_codes or "").split(",") if code.strip()]
+
+    def _df_inventory_warehouse(self):
+        """Amazon's id of the warehouse the inventory is sent for."""
+        return (self.df_inventory_warehouse_code or "").strip() or next(
+            iter(self._df_ship_from_codes()), ""
+        )
+
+    def _df_selling_party(self):
+        """The vendor code of direct fulfilment: the account's first, else the one of its
+        latest direct fulfilment order."""
+        codes = [code.strip() for code in (self.vendor_codes or "").split(",") if code.strip()]
+        if codes:
+            return codes[0]
+        return (
+            self.env["sale.order"]
+            .search(
+                [("amazon_account_id", "=", self.id), ("amazon_channel", "=", DF_CHANNEL)],
+                order="date_order desc",
+                limit=1,
+            )
+            .amazon_selling_party
+        )
+
+    @api.model
+    def _cron_df_orders(self):
+        """Every few minutes: the direct fulfilment accounts whose download is due read the
+        orders of their window and acknowledge them at once."""
+        now = fields.Datetime.now()
+        accounts = self.search(
+            [("state", "!=", "draft"), ("kind", "=", "vendor"), ("df_enabled", "=", True)]
+        ).filtered(
+            lambda a: (
+                not a.df_last_poll
+                or a.df_last_poll + timedelta(minutes=a.df_poll_interval) - DF_POLL_SLACK <= now
+            )
+        )
+        accounts._run_each("_df_sync_orders", DF_ORDERS_CRON)
+
+    def _run_each(self, job, cron_xmlid):
+        """Run the account method named `job` account after account, committing after
+        each; one account's failure is recorded on it and the next still runs. A job
+        answering None stopped with work left: the cron runs again at once."""
+        unfinished = 0
+        for done, account in enumerate(self, 1):
+            try:
+                if getattr(account, job)() is None:
+                    unfinished += 1
+            except Exception as error:  # kept on the account, shown to its administrator
+                # Any text of an unexpected error may quote a document: masked before it is
+                # logged or shown.
+                account._record_sync_error(
+                    f"{error.__class__.__name__}: {mask_text(str(error))}", cron_xmlid=cron_xmlid
+                )
+            self.env["ir.cron"]._commit_progress(remaining=len(self) - done + unfinished)
+
+    def _df_sync_orders(self):
+        """Download the direct fulfilment orders of the window, acknowledge them at once,
+        retry open issues. Returns like `_sync_orders`."""
+        self.ensure_one()
+        if not self._lock_for_sync():
+            _logger.info("Amazon account %s: another worker is synchronising it", self.id)
+            return False
+        self.df_last_poll = fields.Datetime.now()
+        try:
+            completed = self._import_order_pages([], DF_ORDERS_CURSOR)
+            if completed:
+                self._retry_open_issues(direct_fulfilment=True)
+            with self._amazon_client() as client:
+                self.env["amazon.df.acknowledgement.exporter"]._send_all(self, client)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True, cron_xmlid=DF_ORDERS_CRON)
+            return False
+        except AmazonRestrictedDataError as error:
+            self._record_sync_error(error, cron_xmlid=DF_ORDERS_CRON)
+            return False
+        except AmazonError as error:
+            self._record_sync_error(error, cron_xmlid=DF_ORDERS_CRON)
+            return False
+        self.env.ref(VENDOR_SUBMISSIONS_CRON)._trigger(fields.Datetime.now() + VENDOR_OUTCOME_DELAY)
+        return completed
+
+    def action_df_sync_orders(self):
+        self.write({"df_last_poll": False})
+        self.env.ref(DF_ORDERS_CRON)._trigger()
+        return self._notification(
+            self.env._("Amazon's direct fulfilment orders are downloaded shortly."), "info"
+        )
+
+    @api.model
+    def _cron_df_inventory(self):
+        """Hourly: the accounts whose daily inventory is due send it."""
+        exporter = self.env["amazon.df.inventory.exporter"]
+        accounts = self.search(
+            [("state", "=", "connected"), ("kind", "=", "vendor"), ("df_enabled", "=", True)]
+        ).filtered(exporter._is_due)
+        accounts._run_each("_df_send_inventory", DF_INVENTORY_CRON)
+
+    def _df_send_inventory(self):
+        self.ensure_one()
+        try:
+            with self._amazon_client() as client:
+                self.env["amazon.df.inventory.exporter"]._send(self, client)
+        except AmazonThrottledError as error:
+            self._record_sync_error(error, throttled=True, cron_xmlid=DF_INVENTORY_CRON)
+            return False
+        except AmazonError as error:
+            _logger.warning("Amazon account %s: inventory not sent: %s", self.id, error)
+            self.write({"df_inventory_state": "failed", "df_inventory_error": str(error)})
+            return False
+        self.env.ref(VENDOR_SUBMISSIONS_CRON)._trigger(fields.Datetime.now() + VENDOR_OUTCOME_DELAY)
+        return True
+
+    def action_df_send_inventory(self):
+        """'Send inventory now': the full update at once, whatever the hour."""
+        self.ensure_one()
+        self.df_inventory_state = "to_send"
+        self._df_send_inventory()
+        if self.df_inventory_state == "failed":
+            return self._notification(
+                self.env._("Inventory not sent: %s", self.df_inventory_error), "danger", True
+            )
+        return self._notification(
+            self.env._("%s items sent to Amazon.", self.df_inventory_items), "success"
+        )
 
     # ------------------------------------------------------------------ stock and prices
 

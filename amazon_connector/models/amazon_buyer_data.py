@@ -110,8 +110,12 @@ class AmazonBuyerData(models.AbstractModel):
         return [row[0] for row in rows]
 
     def _mark_orders(self, ids):
+        # A direct fulfilment order's gift message is Amazon's customer's words.
         self.env["sale.order"].browse(ids).write(
-            {"amazon_buyer_data_removal_date": fields.Datetime.now()}
+            {
+                "amazon_buyer_data_removal_date": fields.Datetime.now(),
+                "amazon_df_gift_message": False,
+            }
         )
         return len(ids)
 

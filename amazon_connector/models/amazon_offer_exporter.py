@@ -40,24 +40,33 @@ class AmazonOfferExporter(models.AbstractModel):
     @api.model
     def _offer_quantities(self, account, offers):
         """{offer id: quantity to publish} for FBM offers, computed in one batch."""
-        warehouses = account._stock_warehouses()
-        products = offers.product_id
+        return self._free_quantities(
+            account._stock_warehouses(),
+            [(offer.id, offer.product_id, offer._reserve()) for offer in offers],
+            account.backorder_quantity,
+        )
+
+    @api.model
+    def _free_quantities(self, warehouses, entries, backorder_quantity):
+        """{key: quantity Amazon is told is available} of `entries` [(key, product,
+        (reserve kind, reserve value))]: the products' free stock over `warehouses` less the
+        reserve, never below zero; back-orderable products get `backorder_quantity`. The
+        seller's stock export and the direct fulfilment inventory both count this way."""
+        products = self.env["product.product"].union(*(product for _k, product, _r in entries))
         free = products.with_context(warehouse_id=warehouses.ids)._compute_quantities_dict(
             None, None, None
         )
         quantities = {}
-        for offer in offers:
-            product = offer.product_id
+        for key, product, (kind, value) in entries:
             if product.amazon_backorderable:
-                quantities[offer.id] = account.backorder_quantity
+                quantities[key] = backorder_quantity
                 continue
             available = max(0.0, free.get(product.id, {}).get("free_qty", 0.0))
-            kind, value = offer._reserve()
             if kind == "percent":
                 available = available * (1 - value / 100.0)
             else:
                 available -= value
-            quantities[offer.id] = max(0, math.floor(available + 1e-9))
+            quantities[key] = max(0, math.floor(available + 1e-9))
         return quantities
 
     @api.model

@@ -588,10 +588,10 @@ class _Lookups:
         self.company = account.company_id
         self.orders = orders
         self._marketplaces = marketplaces
-        self._countries = {country.code: country for country in env["res.country"].search([])}
+        self._contacts = DeliveryContacts(env, self.company)
+        self._countries = self._contacts.countries
         self._pricelists = {}
         self._offers = self._load_offers()
-        self._addresses = {}
         self._customers = {}
         self._settings = {}
         self._fiscal_positions = {}
@@ -800,26 +800,9 @@ class _Lookups:
         for order in self.orders:
             if order.address and order.address.country_code in self._countries:
                 parent = self._customer_for(order)
-                key = self._address_key(parent, order.address)
+                key = DeliveryContacts.key(parent, order.address)
                 wanted.setdefault(key, (parent, order.address))
-        if not wanted:
-            return
-        found = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .search([("amazon_address_key", "in", list(wanted))])
-        )
-        self._addresses = {partner.amazon_address_key: partner for partner in found}
-        to_create = []
-        for key, (parent, address) in wanted.items():
-            if key in self._addresses:
-                continue
-            try:
-                to_create.append(self._address_values(key, parent, address))
-            except OrderHeld:
-                continue  # reported when its order is prepared
-        for partner in self.env["res.partner"].create(to_create):
-            self._addresses[partner.amazon_address_key] = partner
+        self._contacts.prepare(wanted)
 
     def _prepare_buyers(self):
         emails = {o.buyer.email for o in self.orders if o.buyer and o.buyer.email}
@@ -855,13 +838,75 @@ class _Lookups:
         email = order.buyer.email if order.buyer else ""
         return self._customers.get(email) or channel_partner
 
+    def partners(self, order, channel_partner):
+        """(customer, delivery address) of an order."""
+        customer = self._customer_for(order)
+        if not order.address:
+            if order.channel == "fbm":
+                raise OrderHeld("address", self.env._("Amazon gave no delivery address."))
+            return customer, customer
+        if order.address.country_code not in self._countries:
+            raise OrderHeld(
+                "address",
+                self.env._(
+                    "Unknown country code %r in the delivery address.", order.address.country_code
+                ),
+            )
+        return customer, self._contacts.contact(customer, order.address)
+
+
+class DeliveryContacts:
+    """The delivery contacts imports make of Amazon's addresses: one per customer and
+    address (its digest, `amazon_address_key`), reused by later orders and anonymised with
+    the buyer data (see amazon.buyer.data)."""
+
+    def __init__(self, env, company):
+        self.env = env
+        self.company = company
+        self.countries = {country.code: country for country in env["res.country"].search([])}
+        self._by_key = {}
+
+    def prepare(self, wanted, **extra):
+        """Find or create, in one go, the contacts of `wanted` ({key: (parent, address)});
+        `extra` values go on the contacts created. An invalid address is skipped here and
+        reported by `contact`."""
+        if not wanted:
+            return
+        found = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("amazon_address_key", "in", list(wanted))])
+        )
+        self._by_key.update({partner.amazon_address_key: partner for partner in found})
+        to_create = []
+        for key, (parent, address) in wanted.items():
+            if key in self._by_key:
+                continue
+            try:
+                to_create.append({**self.values(key, parent, address), **extra})
+            except OrderHeld:
+                continue
+        for partner in self.env["res.partner"].create(to_create):
+            self._by_key[partner.amazon_address_key] = partner
+
+    def contact(self, parent, address):
+        """The prepared contact of `address` under `parent`; OrderHeld saying why when the
+        address could not make one."""
+        key = self.key(parent, address)
+        delivery = self._by_key.get(key)
+        if delivery is None:
+            # Its creation was skipped: the address itself is invalid; say why.
+            self.values(key, parent, address)
+            raise OrderHeld("address", self.env._("The delivery address is invalid."))
+        return delivery
+
     @staticmethod
-    def _address_key(parent, address):
+    def key(parent, address):
         material = f"{parent.id}|{address.key()}"
         return hashlib.sha1(material.encode()).hexdigest()
 
-    def _address_values(self, key, parent, address):
-        country = self._countries[address.country_code]
+    def values(self, key, parent, address):
+        country = self.countries[address.country_code]
         return {
             "parent_id": parent.id,
             "type": "delivery",
@@ -872,13 +917,13 @@ class _Lookups:
             "city": address.city or False,
             "zip": address.zip or False,
             "country_id": country.id,
-            "state_id": self._state(country, address).id,
+            "state_id": self.state(country, address).id,
             "phone": address.phone or False,
             "company_id": self.company.id,
             "amazon_address_key": key,
         }
 
-    def _state(self, country, address):
+    def state(self, country, address):
         if not address.state:
             if country.state_required:
                 raise OrderHeld(
@@ -900,28 +945,6 @@ class _Lookups:
                 ),
             )
         return self.env["res.country.state"]
-
-    def partners(self, order, channel_partner):
-        """(customer, delivery address) of an order."""
-        customer = self._customer_for(order)
-        if not order.address:
-            if order.channel == "fbm":
-                raise OrderHeld("address", self.env._("Amazon gave no delivery address."))
-            return customer, customer
-        if order.address.country_code not in self._countries:
-            raise OrderHeld(
-                "address",
-                self.env._(
-                    "Unknown country code %r in the delivery address.", order.address.country_code
-                ),
-            )
-        key = self._address_key(customer, order.address)
-        delivery = self._addresses.get(key)
-        if delivery is None:
-            # Its creation was skipped: the address itself is invalid; say why.
-            self._address_values(key, customer, order.address)
-            raise OrderHeld("address", self.env._("The delivery address is invalid."))
-        return customer, delivery
 
 
 def find_pricelist(env, company, currency_code):

@@ -72,11 +72,16 @@ class AmazonOrderIssue(models.Model):
                     ("state", "=", "issue"),
                 ]
             ).action_retry()
-        for account, issues in (
-            (self - refunds).filtered(lambda i: i.state == "open").grouped("account_id").items()
+        for (account, direct), issues in (
+            (self - refunds)
+            .filtered(lambda i: i.state == "open")
+            .grouped(lambda i: (i.account_id, i.channel == "direct_fulfillment"))
+            .items()
         ):
             importer = (
-                account._order_importer().sudo().with_context(amazon_requested_by=self.env.uid)
+                account._order_importer("direct_fulfillment" if direct else None)
+                .sudo()
+                .with_context(amazon_requested_by=self.env.uid)
             )
             documents = [json.loads(payload) for payload in issues.sudo().mapped("payload")]
             importer._import_orders(account.sudo(), documents)

@@ -14,13 +14,15 @@ from odoo import api, fields, models
 
 from ..amazon_sp.documents import (
     AmazonDocumentError,
+    DfInvoice,
+    DfInvoiceItem,
     InvoiceItem,
     InvoiceRequest,
     Party,
     PaymentTerms,
     TaxDetail,
+    build_df_invoice_request,
     build_invoice_request,
-    parse_transaction_id,
 )
 
 # The tax type invoices declare (Amazon's TaxDetails.taxType); sales taxes and VAT alike are
@@ -60,19 +62,22 @@ class AmazonVendorInvoiceExporter(models.AbstractModel):
         return len(invoices)
 
     def _send(self, account, client, invoice):
+        direct = invoice.amazon_channel == "direct_fulfillment"
         try:
-            body = build_invoice_request([self._invoice(invoice)])
+            if direct:
+                body = build_df_invoice_request([self._df_invoice(invoice)])
+            else:
+                body = build_invoice_request([self._invoice(invoice)])
         except AmazonDocumentError as error:
             self._failed(invoice, str(error))
             return
-        transaction = self.env["amazon.vendor.transaction"].create(
-            {
-                "account_id": account.id,
-                "transaction_ref": parse_transaction_id(client.submit_invoices(body)),
-                "kind": "invoice",
-                "move_id": invoice.id,
-                "sale_order_ids": [fields.Command.set(invoice.line_ids.sale_line_ids.order_id.ids)],
-            }
+        submit = client.submit_df_invoice if direct else client.submit_invoices
+        transaction = self.env["amazon.vendor.transaction"]._record(
+            account,
+            "df_invoice" if direct else "invoice",
+            submit(body),
+            move_id=invoice.id,
+            sale_order_ids=invoice.line_ids.sale_line_ids.order_id,
         )
         invoice.write(
             {
@@ -88,29 +93,17 @@ class AmazonVendorInvoiceExporter(models.AbstractModel):
         order = orders[:1]
         company = invoice.company_id
         tax_type = US_TAX_TYPE if company.country_id.code == "US" else DEFAULT_TAX_TYPE
-        items = []
-        for line in invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product"):
-            sale_line = line.sale_line_ids.filtered("amazon_item_sequence")[:1]
-            if not sale_line:
-                continue
-            quantity = round(line.quantity)
-            # Amazon multiplies the unit cost by the quantity: the cost is not rounded.
-            net_cost = Decimal(str(line.price_unit)) * (1 - Decimal(str(line.discount)) / 100)
-            items.append(
-                InvoiceItem(
-                    sequence=sale_line.amazon_item_sequence,
-                    asin=sale_line.amazon_asin or "",
-                    vendor_product_id=sale_line.amazon_vendor_product_ref or "",
-                    quantity=quantity,
-                    net_cost=_unit_cost(net_cost),
-                    purchase_order_number=sale_line.order_id.amazon_order_ref,
-                )
+        items = [
+            InvoiceItem(
+                sequence=sale_line.amazon_item_sequence,
+                asin=sale_line.amazon_asin or "",
+                vendor_product_id=sale_line.amazon_vendor_product_ref or "",
+                quantity=quantity,
+                net_cost=net_cost,
+                purchase_order_number=sale_line.order_id.amazon_order_ref,
             )
-        if not items:
-            raise AmazonDocumentError(
-                self.env._("The invoice has no item of an Amazon purchase order."),
-                document="invoice",
-            )
+            for sale_line, quantity, net_cost in self._invoice_items(invoice)
+        ]
         due_days = (
             (invoice.invoice_date_due - invoice.invoice_date).days
             if invoice.invoice_date_due and invoice.invoice_date
@@ -136,6 +129,62 @@ class AmazonVendorInvoiceExporter(models.AbstractModel):
             tax_details=self._taxes(invoice, tax_type),
             payment_terms=PaymentTerms(net_due_days=due_days) if due_days is not None else None,
             reference_number=", ".join(orders.mapped("amazon_order_ref"))[:50],
+        )
+
+    def _invoice_items(self, invoice):
+        """[(sale line, units, net unit cost)] of the invoice's lines of Amazon items."""
+        items = []
+        for line in invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product"):
+            sale_line = line.sale_line_ids.filtered("amazon_item_sequence")[:1]
+            if not sale_line:
+                continue
+            # Amazon multiplies the unit cost by the quantity: the cost is not rounded.
+            net_cost = Decimal(str(line.price_unit)) * (1 - Decimal(str(line.discount)) / 100)
+            items.append((sale_line, round(line.quantity), _unit_cost(net_cost)))
+        if not items:
+            raise AmazonDocumentError(
+                self.env._("The invoice has no item of an Amazon purchase order."),
+                document="invoice",
+            )
+        return items
+
+    def _df_invoice(self, invoice):
+        """A direct fulfilment invoice (payments API): the same invoice, Amazon's customer
+        orders as its purchase orders, remitted to the vendor code."""
+        currency = invoice.currency_id
+        orders = invoice.line_ids.sale_line_ids.order_id
+        order = orders[:1]
+        company = invoice.company_id
+        tax_type = US_TAX_TYPE if company.country_id.code == "US" else DEFAULT_TAX_TYPE
+        date = invoice.invoice_date or fields.Date.today()
+        return DfInvoice(
+            number=re.sub(r"[^A-Za-z0-9-]", "-", invoice.name)[:20],
+            date=max([datetime.combine(date, time()), *orders.mapped("date_order")]),
+            currency=currency.name,
+            total=_money(currency, invoice.amount_total),
+            remit_to=Party(
+                party_id=order.amazon_selling_party or "",
+                address=company.partner_id._amazon_address(),
+            ),
+            ship_from_party_id=order.amazon_df_ship_from or "",
+            items=tuple(
+                DfInvoiceItem(
+                    sequence=sale_line.amazon_item_sequence,
+                    asin=sale_line.amazon_asin or "",
+                    vendor_product_id=sale_line.amazon_vendor_product_ref or "",
+                    quantity=quantity,
+                    net_cost=net_cost,
+                    purchase_order_number=sale_line.order_id.amazon_order_ref,
+                    vendor_order_number=sale_line.order_id.name,
+                )
+                for sale_line, quantity, net_cost in self._invoice_items(invoice)
+            ),
+            ship_to_country_code=order.partner_shipping_id.country_id.code or "",
+            reference=", ".join(orders.mapped("amazon_order_ref"))[:50],
+            tax_totals=tuple(
+                (tax.tax_type, tax.rate, tax.amount, tax.taxable_amount)
+                for tax in self._taxes(invoice, tax_type)
+            ),
         )
 
     @staticmethod

@@ -67,6 +67,7 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
         Picking = self.env["stock.picking"]
         base = [
             ("sale_id.amazon_account_id", "=", account.id),
+            ("sale_id.amazon_channel", "=", "vendor"),
             ("picking_type_code", "=", "outgoing"),
         ]
         sent = 0
@@ -124,6 +125,21 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
 
     def _items(self, picking, done):
         """ShippedItems of the delivery, per Amazon item: what it ships (done) or is to ship."""
+        return [
+            ShippedItem(
+                sequence=sequence,
+                asin=line.amazon_asin or "",
+                vendor_product_id=line.amazon_vendor_product_ref or "",
+                quantity=quantity,
+                purchase_order_number=picking.sale_id.amazon_order_ref,
+            )
+            for sequence, (line, quantity) in self._item_quantities(picking, done).items()
+        ]
+
+    @api.model
+    def _item_quantities(self, picking, done):
+        """{Amazon item sequence: (sale line, units)} the delivery ships (done) or is to
+        ship, in the order line's unit; items of no unit left out."""
         quantities = defaultdict(float)
         lines = {}
         for move in picking.move_ids.filtered(lambda m: m.state != "cancel"):
@@ -135,16 +151,31 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
                 quantity, line.product_uom_id
             )
             lines[line.amazon_item_sequence] = line
-        return [
-            ShippedItem(
-                sequence=sequence,
-                asin=lines[sequence].amazon_asin or "",
-                vendor_product_id=lines[sequence].amazon_vendor_product_ref or "",
-                quantity=round(quantity),
-                purchase_order_number=picking.sale_id.amazon_order_ref,
-            )
+        return {
+            sequence: (lines[sequence], round(quantity))
             for sequence, quantity in quantities.items()
             if round(quantity)
+        }
+
+    @api.model
+    def _package_contents(self, picking):
+        """[(package or an empty record, {Amazon item sequence: units})] of a delivery as
+        it was packed (what is in no package counts as one parcel), packages in order."""
+        by_product = {
+            line.product_id: line.amazon_item_sequence
+            for line in picking.sale_id.order_line
+            if line.amazon_item_sequence
+        }
+        contents = defaultdict(lambda: defaultdict(float))
+        for move_line in picking.move_line_ids:
+            sequence = move_line.move_id.sale_line_id.amazon_item_sequence or by_product.get(
+                move_line.product_id
+            )
+            if sequence and move_line.quantity:
+                contents[move_line.result_package_id][sequence] += move_line.quantity
+        return [
+            (package, {sequence: round(quantity) for sequence, quantity in packed.items()})
+            for package, packed in sorted(contents.items(), key=lambda entry: entry[0].id or 0)
         ]
 
     def _routing_request(self, picking):
@@ -174,29 +205,15 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
     def _confirmation(self, picking):
         selling_party, ship_from, ship_to = self._parties(picking)
         items = self._items(picking, done=True)
-        by_product = {
-            line.product_id: line.amazon_item_sequence
-            for line in picking.sale_id.order_line
-            if line.amazon_item_sequence
-        }
-        contents = defaultdict(lambda: defaultdict(float))
-        for move_line in picking.move_line_ids:
-            sequence = move_line.move_id.sale_line_id.amazon_item_sequence or by_product.get(
-                move_line.product_id
-            )
-            if sequence and move_line.quantity:
-                contents[move_line.result_package_id][sequence] += move_line.quantity
         cartons = []
-        for number, (package, packed) in enumerate(
-            sorted(contents.items(), key=lambda entry: entry[0].id or 0), 1
-        ):
+        for number, (package, packed) in enumerate(self._package_contents(picking), 1):
             weight = package.shipping_weight if package else 0.0
             sscc = package.name if package and is_sscc(package.name or "") else ""
             cartons.append(
                 Carton(
                     sequence=f"{number:03d}",
                     items=tuple(
-                        ContainerContent(item_sequence=sequence, quantity=round(quantity))
+                        ContainerContent(item_sequence=sequence, quantity=quantity)
                         for sequence, quantity in packed.items()
                     ),
                     sscc=sscc,

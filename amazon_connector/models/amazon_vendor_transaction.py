@@ -1,13 +1,20 @@
 from odoo import api, fields, models
 
-from ..amazon_sp.documents import parse_transaction_status
+from ..amazon_sp.documents import parse_df_transaction_id, parse_transaction_status
 
 TRANSACTION_KINDS = [
     ("acknowledgement", "Acknowledgement"),
     ("routing", "Routing request"),
     ("shipment", "Shipment confirmation"),
     ("invoice", "Invoice"),
+    ("df_acknowledgement", "Direct fulfilment acknowledgement"),
+    ("df_label", "Direct fulfilment label request"),
+    ("df_shipment", "Direct fulfilment shipment confirmation"),
+    ("df_invoice", "Direct fulfilment invoice"),
+    ("df_inventory", "Direct fulfilment inventory"),
 ]
+# Direct fulfilment submissions are read with the direct fulfilment transactions API.
+DF_KINDS = frozenset(kind for kind, _label in TRANSACTION_KINDS if kind.startswith("df_"))
 TRANSACTION_STATES = [
     ("processing", "Processing"),
     ("success", "Accepted"),
@@ -19,6 +26,11 @@ OUTCOME_HANDLERS = {
     "routing": "amazon.vendor.shipment.exporter",
     "shipment": "amazon.vendor.shipment.exporter",
     "invoice": "amazon.vendor.invoice.exporter",
+    "df_acknowledgement": "amazon.df.acknowledgement.exporter",
+    "df_label": "amazon.df.shipment.exporter",
+    "df_shipment": "amazon.df.shipment.exporter",
+    "df_invoice": "amazon.vendor.invoice.exporter",
+    "df_inventory": "amazon.df.inventory.exporter",
 }
 
 
@@ -41,6 +53,9 @@ class AmazonVendorTransaction(models.Model):
     kind = fields.Selection(TRANSACTION_KINDS, required=True, readonly=True)
     state = fields.Selection(TRANSACTION_STATES, required=True, readonly=True, default="processing")
     sale_order_ids = fields.Many2many("sale.order", string="Purchase Orders", readonly=True)
+    item_count = fields.Integer(
+        string="Items", readonly=True, help="Inventory updates: the items the submission sent."
+    )
     picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     error = fields.Text(string="Amazon's Errors", readonly=True)
@@ -51,12 +66,32 @@ class AmazonVendorTransaction(models.Model):
     )
 
     @api.model
+    def _record(self, account, kind, answer, **links):
+        """The transaction Amazon answered a submission with (its 202), linked to what it
+        is about (`sale_order_ids`, `picking_id`, `move_id`, `item_count`)."""
+        if "sale_order_ids" in links:
+            links["sale_order_ids"] = [fields.Command.set(links["sale_order_ids"].ids)]
+        return self.create(
+            {
+                "account_id": account.id,
+                "transaction_ref": parse_df_transaction_id(answer),
+                "kind": kind,
+                **links,
+            }
+        )
+
+    @api.model
     def _read_outcomes(self, account, client):
         """Ask Amazon how the account's processing transactions ended; each final one is
         handed to the flow that sent it. Returns how many are still processing."""
         pending = self.search([("account_id", "=", account.id), ("state", "=", "processing")])
         for transaction in pending:
-            status = parse_transaction_status(client.get_transaction(transaction.transaction_ref))
+            read = (
+                client.get_df_transaction
+                if transaction.kind in DF_KINDS
+                else client.get_transaction
+            )
+            status = parse_transaction_status(read(transaction.transaction_ref))
             values = {"checked_date": fields.Datetime.now()}
             if status.is_final:
                 values["state"] = "success" if status.succeeded else "failure"

@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 
 from ..amazon_sp.documents import (
     CANCEL_REASONS,
+    DF_ACKNOWLEDGEMENT_DESCRIPTIONS,
     PURCHASE_ORDER_STATES,
     PURCHASE_ORDER_TYPES,
     REJECTION_REASONS,
@@ -139,6 +140,38 @@ class SaleOrder(models.Model):
         "amazon.vendor.transaction", string="Acknowledgement Transaction", readonly=True, copy=False
     )
 
+    # Vendor direct fulfilment orders (Amazon's customer is the delivery address)
+    amazon_df_ship_from = fields.Char(
+        string="Amazon Ship-from", readonly=True, copy=False, help="Amazon's warehouse code."
+    )
+    amazon_df_customer_order_ref = fields.Char(
+        string="Amazon Customer Order", readonly=True, copy=False
+    )
+    amazon_df_ship_method = fields.Char(string="Ship Method", readonly=True, copy=False)
+    amazon_df_promised_delivery = fields.Datetime(
+        string="Promised Delivery", readonly=True, copy=False
+    )
+    amazon_df_priority = fields.Boolean(string="Priority Shipment", readonly=True, copy=False)
+    amazon_df_gift = fields.Boolean(string="Gift", readonly=True, copy=False)
+    amazon_df_gift_message = fields.Text(
+        string="Gift Message",
+        readonly=True,
+        copy=False,
+        help="Amazon's customer's message, removed with the buyer data.",
+    )
+    amazon_df_packing_slip_required = fields.Boolean(
+        string="Packing Slip Required", readonly=True, copy=False
+    )
+    amazon_df_ack_code = fields.Selection(
+        [(code, f"{code} {label}") for code, label in DF_ACKNOWLEDGEMENT_DESCRIPTIONS.items()],
+        string="Acknowledged As",
+        readonly=True,
+        copy=False,
+        help="Amazon's acknowledgement code sent for this direct fulfilment order: 00 accepts "
+        "it whole, the others reject it with their reason.",
+    )
+    amazon_df_send_alone = fields.Boolean(readonly=True, copy=False)
+
     _amazon_order_uniq = models.UniqueIndex(
         "(amazon_account_id, amazon_order_ref) WHERE amazon_order_ref IS NOT NULL",
         "This Amazon order is already imported for this Amazon account.",
@@ -215,7 +248,10 @@ class SaleOrder(models.Model):
 
     def _amazon_send_acknowledgement(self):
         orders = self.filtered(
-            lambda o: o.amazon_channel == "vendor" and o.amazon_ack_state in ("proposed", "failed")
+            lambda o: (
+                o.amazon_channel in ("vendor", "direct_fulfillment")
+                and o.amazon_ack_state in ("proposed", "failed")
+            )
         )
         if not orders:
             return
@@ -232,7 +268,7 @@ class SaleOrder(models.Model):
                 amazon_channel=self.amazon_channel,
             )
             journal = self.amazon_account_id.vendor_journal_id
-            if self.amazon_channel == "vendor" and journal:
+            if self.amazon_channel in ("vendor", "direct_fulfillment") and journal:
                 values["journal_id"] = journal.id
         return values
 

@@ -99,11 +99,31 @@ class StockPicking(models.Model):
     )
 
     amazon_channel_is_vendor = fields.Boolean(compute="_compute_amazon_channel_is_vendor")
+    # Vendor direct fulfilment: Amazon's shipping label of the parcels
+    amazon_df_label_state = fields.Selection(
+        [
+            ("to_send", "To request"),
+            ("sent", "Requested"),
+            ("accepted", "Made by Amazon, to fetch"),
+            ("done", "Attached"),
+            ("failed", "Refused"),
+        ],
+        string="Amazon Label",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    amazon_df_label_error = fields.Text(readonly=True, copy=False)
+    amazon_df_label_transaction_id = fields.Many2one(
+        "amazon.vendor.transaction", string="Label Transaction", readonly=True, copy=False
+    )
+    amazon_channel_is_df = fields.Boolean(compute="_compute_amazon_channel_is_vendor")
 
     @api.depends("sale_id.amazon_channel", "picking_type_code")
     def _compute_amazon_channel_is_vendor(self):
         for picking in self:
             picking.amazon_channel_is_vendor = picking._is_amazon_vendor_delivery()
+            picking.amazon_channel_is_df = picking._is_amazon_df_delivery()
 
     @api.depends("sale_id.amazon_account_id.vendor_freight_term")
     def _compute_amazon_freight_term(self):
@@ -116,6 +136,27 @@ class StockPicking(models.Model):
     def _is_amazon_vendor_delivery(self):
         self.ensure_one()
         return self.picking_type_code == "outgoing" and self.sale_id.amazon_channel == "vendor"
+
+    def _is_amazon_df_delivery(self):
+        """A delivery of a direct fulfilment order (to Amazon's customer)."""
+        return (
+            self.picking_type_code == "outgoing"
+            and self.sale_id.amazon_channel == "direct_fulfillment"
+        )
+
+    def action_amazon_df_request_label(self):
+        """Ask Amazon's label (again, after repacking) for these deliveries."""
+        for picking in self:
+            if not picking._is_amazon_df_delivery() or picking.state in ("done", "cancel"):
+                raise UserError(
+                    self.env._(
+                        "%s is no open delivery of an Amazon direct fulfilment order.",
+                        picking.name,
+                    )
+                )
+        self.write({"amazon_df_label_state": "to_send", "amazon_df_label_error": False})
+        self.env.ref("amazon_connector.ir_cron_amazon_vendor_submissions")._trigger()
+        return True
 
     def _amazon_vendor_shipment_ref(self):
         """The delivery's shipment id at Amazon (unique per vendor): its name, kept to
@@ -207,7 +248,11 @@ class StockPicking(models.Model):
         if shipped:
             shipped.write({"amazon_shipment_state": "to_send", "amazon_shipment_error": False})
             self.env.ref("amazon_connector.ir_cron_amazon_send_shipments")._trigger()
-        to_notify = self.filtered(lambda p: p.state == "done" and p._is_amazon_vendor_delivery())
+        to_notify = self.filtered(
+            lambda p: (
+                p.state == "done" and (p._is_amazon_vendor_delivery() or p._is_amazon_df_delivery())
+            )
+        )
         if to_notify:
             to_notify.write({"amazon_asn_state": "to_send", "amazon_asn_error": False})
             self.env.ref("amazon_connector.ir_cron_amazon_vendor_submissions")._trigger()

@@ -13,3 +13,4 @@ from . import test_buyer_data
 from . import test_refunds
 from . import test_vendor_orders
 from . import test_vendor_shipments
+from . import test_direct_fulfillment

@@ -162,7 +162,7 @@ def test_demo_vendor_purchase_orders_are_proposed_from_stock(rpc):
     orders = rpc.execute(
         "sale.order",
         "search_read",
-        [["amazon_account_id", "=", vendor["id"]]],
+        [["amazon_account_id", "=", vendor["id"]], ["amazon_channel", "=", "vendor"]],
         fields=["amazon_order_ref", "state", "amazon_ack_state", "partner_id", "order_line"],
     )
     assert sorted(o["amazon_order_ref"] for o in orders) == ["DEMO0001", "DEMO0002", "DEMO0003"]
@@ -172,7 +172,10 @@ def test_demo_vendor_purchase_orders_are_proposed_from_stock(rpc):
     lines = rpc.execute(
         "sale.order.line",
         "search_read",
-        [["order_id.amazon_account_id", "=", vendor["id"]]],
+        [
+            ["order_id.amazon_account_id", "=", vendor["id"]],
+            ["order_id.amazon_channel", "=", "vendor"],
+        ],
         fields=[
             "amazon_ordered_qty",
             "amazon_accepted_qty",
@@ -189,6 +192,24 @@ def test_demo_vendor_purchase_orders_are_proposed_from_stock(rpc):
         assert split == line["amazon_ordered_qty"], line
     # the bottles (7 in stock, 20 ordered, back-orders allowed) are part accepted
     assert any(0 < line["amazon_accepted_qty"] < line["amazon_ordered_qty"] for line in lines)
+
+
+def test_demo_direct_fulfilment_orders_confirmed_and_acknowledged(rpc):
+    (vendor,) = rpc.execute(
+        "amazon.account", "search_read", [["kind", "=", "vendor"]], fields=["vendor_partner_id"]
+    )
+    orders = rpc.execute(
+        "sale.order",
+        "search_read",
+        [["amazon_account_id", "=", vendor["id"]], ["amazon_channel", "=", "direct_fulfillment"]],
+        fields=["state", "amazon_ack_state", "partner_id", "partner_shipping_id", "amazon_df_gift"],
+    )
+    assert len(orders) == 3, orders
+    assert {o["state"] for o in orders} == {"sale"}
+    assert {o["amazon_ack_state"] for o in orders} <= {"sent", "done"}
+    assert {o["partner_id"][0] for o in orders} == {vendor["vendor_partner_id"][0]}
+    assert all(o["partner_shipping_id"][0] != o["partner_id"][0] for o in orders)
+    assert any(o["amazon_df_gift"] for o in orders)
 
 
 def test_demo_stock_and_prices_published(rpc):
