@@ -20,7 +20,7 @@ in Odoo is never changed by a later download.
 
 import logging
 
-from odoo import api, models
+from odoo import models
 from odoo.fields import Command
 
 from ..amazon_sp.documents import (
@@ -44,31 +44,16 @@ REJECTION_CODES = {
 
 class AmazonDfOrderImporter(models.AbstractModel):
     _name = "amazon.df.order.importer"
+    _inherit = ["amazon.vendor.document.importer"]
     _description = "Amazon Direct Fulfilment Order Importer"
-
-    @api.model
-    def _import_page(self, account, payload):
-        """Import one getOrders page (its payload)."""
-        return self._import_read(account, split_df_orders(payload))
-
-    @api.model
-    def _import_orders(self, account, documents):
-        """Import Amazon Order objects (dicts): what an import issue's Retry imports again."""
-        return self._import_read(account, split_df_orders({"orders": list(documents)}))
+    _split = staticmethod(split_df_orders)
+    _channel = CHANNEL
 
     def _import_read(self, account, read_orders):
         problems, orders = [], {}
         for read in read_orders:
             if read.error is not None:
-                problems.append(
-                    ImportProblem(
-                        read.number or "(no number)",
-                        "document",
-                        str(read.error),
-                        raw=read.raw,
-                        channel=CHANNEL,
-                    )
-                )
+                problems.append(self._unreadable(read))
             elif self._is_ours(account, read.order):
                 orders[read.order.number] = read.order
         existing = {

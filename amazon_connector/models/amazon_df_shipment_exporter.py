@@ -71,36 +71,24 @@ class AmazonDfShipmentExporter(models.AbstractModel):
     # ------------------------------------------------------------------ sending
 
     def _send(self, account, client, picking, kind):
-        prefix = "amazon_df_label" if kind == "df_label" else "amazon_asn"
-        try:
-            if kind == "df_label":
-                body = build_shipping_label_request([self._label_request(picking)])
-            else:
-                body = build_df_shipment_confirmations([self._confirmation(picking)])
-        except AmazonDocumentError as error:
-            self._failed(picking, kind, str(error))
-            return 0
-        submit = (
-            client.submit_shipping_label_request
-            if kind == "df_label"
-            else client.submit_df_shipment_confirmations
-        )
-        # A throttled or failing submission raises: the delivery stays to send.
-        transaction = self.env["amazon.vendor.transaction"]._record(
+        submit = self.env["amazon.vendor.shipment.exporter"]._submit
+        if kind == "df_label":
+            return submit(
+                account,
+                picking,
+                kind,
+                "amazon_df_label",
+                lambda: build_shipping_label_request([self._label_request(picking)]),
+                client.submit_shipping_label_request,
+            )
+        return submit(
             account,
+            picking,
             kind,
-            submit(body),
-            picking_id=picking.id,
-            sale_order_ids=picking.sale_id,
+            "amazon_asn",
+            lambda: build_df_shipment_confirmations([self._confirmation(picking)]),
+            client.submit_df_shipment_confirmations,
         )
-        picking.write(
-            {
-                f"{prefix}_state": "sent",
-                f"{prefix}_transaction_id": transaction.id,
-                f"{prefix}_error": False,
-            }
-        )
-        return 1
 
     def _parties(self, picking):
         order = picking.sale_id

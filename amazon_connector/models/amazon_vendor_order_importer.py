@@ -37,35 +37,47 @@ CHANNEL = "vendor"
 PROPOSED, TO_SEND = "proposed", "to_send"
 
 
-class AmazonVendorOrderImporter(models.AbstractModel):
-    _name = "amazon.vendor.order.importer"
-    _description = "Amazon Purchase Order Importer"
+class AmazonVendorDocumentImporter(models.AbstractModel):
+    """What the importers of Amazon's vendor orders (purchase orders, direct fulfilment
+    orders) share: a page, or the documents of import issues, read into orders (`_split`:
+    the documents layer's reader of an order list) and imported by `_import_read`; an
+    unreadable order becomes an issue of the importer's `_channel`."""
 
-    # ------------------------------------------------------------------ entry points
+    _name = "amazon.vendor.document.importer"
+    _description = "Amazon Vendor Order Document Importer"
 
     @api.model
     def _import_page(self, account, payload):
-        """Import one getPurchaseOrders page (its payload)."""
-        return self._import_read(account, split_purchase_orders(payload))
+        """Import one page of orders (its payload)."""
+        return self._import_read(account, self._split(payload))
 
     @api.model
     def _import_orders(self, account, documents):
         """Import Amazon Order objects (dicts): what an import issue's Retry imports again."""
-        return self._import_read(account, split_purchase_orders({"orders": list(documents)}))
+        return self._import_read(account, self._split({"orders": list(documents)}))
+
+    def _unreadable(self, read):
+        return ImportProblem(
+            read.number or "(no number)",
+            "document",
+            str(read.error),
+            raw=read.raw,
+            channel=self._channel,
+        )
+
+
+class AmazonVendorOrderImporter(models.AbstractModel):
+    _name = "amazon.vendor.order.importer"
+    _inherit = ["amazon.vendor.document.importer"]
+    _description = "Amazon Purchase Order Importer"
+    _split = staticmethod(split_purchase_orders)
+    _channel = CHANNEL
 
     def _import_read(self, account, read_orders):
         problems, orders = [], {}
         for read in read_orders:
             if read.error is not None:
-                problems.append(
-                    ImportProblem(
-                        read.number or "(no number)",
-                        "document",
-                        str(read.error),
-                        raw=read.raw,
-                        channel=CHANNEL,
-                    )
-                )
+                problems.append(self._unreadable(read))
                 continue
             if not self._is_ours(account, read.order):
                 continue

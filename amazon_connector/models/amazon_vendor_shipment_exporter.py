@@ -38,8 +38,8 @@ from ..amazon_sp.documents import (
     build_shipment_confirmations,
     is_sscc,
     parse_shipment_details,
-    parse_transaction_id,
 )
+from .amazon_vendor_transaction import OUTCOME_HANDLERS
 
 _logger = logging.getLogger(__name__)
 
@@ -82,27 +82,37 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
     # ------------------------------------------------------------------ sending
 
     def _send(self, account, client, picking, kind):
-        prefix = "amazon_routing" if kind == "routing" else "amazon_asn"
+        if kind == "routing":
+            return self._submit(
+                account,
+                picking,
+                kind,
+                "amazon_routing",
+                lambda: build_routing_request([self._routing_request(picking)]),
+                client.submit_shipments,
+            )
+        return self._submit(
+            account,
+            picking,
+            kind,
+            "amazon_asn",
+            lambda: build_shipment_confirmations([self._confirmation(picking)]),
+            client.submit_shipment_confirmations,
+        )
+
+    @api.model
+    def _submit(self, account, picking, kind, prefix, build, submit):  # noqa: PLR0917
+        """Send one submission about a delivery (`build()` its body, `submit` the client's
+        operation); its state fields (`prefix`_state...) say it is sent, with the
+        transaction. A body that cannot be built fails the delivery with why."""
         try:
-            if kind == "routing":
-                body = build_routing_request([self._routing_request(picking)])
-            else:
-                body = build_shipment_confirmations([self._confirmation(picking)])
+            body = build()
         except AmazonDocumentError as error:
-            self._failed(picking, kind, str(error))
+            self.env[OUTCOME_HANDLERS[kind]]._failed(picking, kind, str(error))
             return 0
         # A throttled or failing submission raises: the delivery stays to send.
-        submit = (
-            client.submit_shipments if kind == "routing" else client.submit_shipment_confirmations
-        )
-        transaction = self.env["amazon.vendor.transaction"].create(
-            {
-                "account_id": account.id,
-                "transaction_ref": parse_transaction_id(submit(body)),
-                "kind": kind,
-                "picking_id": picking.id,
-                "sale_order_ids": [fields.Command.set(picking.sale_id.ids)],
-            }
+        transaction = self.env["amazon.vendor.transaction"]._record(
+            account, kind, submit(body), picking_id=picking.id, sale_order_ids=picking.sale_id
         )
         picking.write(
             {
