@@ -13,7 +13,6 @@ from ..amazon_sp import (
     AmazonClient,
     AmazonError,
     AmazonRequestError,
-    AmazonRestrictedDataError,
     AmazonThrottledError,
 )
 from ..amazon_sp.documents import AmazonDocumentError, parse_marketplace_participations
@@ -1319,10 +1318,9 @@ class AmazonAccount(models.Model):
         except AmazonThrottledError as error:
             self._record_sync_error(error, throttled=True, cron_xmlid=DF_ORDERS_CRON)
             return False
-        except AmazonRestrictedDataError as error:
-            self._record_sync_error(error, cron_xmlid=DF_ORDERS_CRON)
-            return False
         except AmazonError as error:
+            # Without the restricted role (AmazonRestrictedDataError) nothing was imported:
+            # the account shows Amazon's refusal, which names the role.
             self._record_sync_error(error, cron_xmlid=DF_ORDERS_CRON)
             return False
         self.env.ref(VENDOR_SUBMISSIONS_CRON)._trigger(fields.Datetime.now() + VENDOR_OUTCOME_DELAY)
