@@ -10,6 +10,7 @@ from odoo.tests import tagged
 from .common import SELLER, import_emulator_module
 from .test_vendor_shipments import VendorDeliveryCase
 
+ACCOUNT_LOGGER = "odoo.addons.amazon_connector.models.amazon_account"
 SHIP_FROM = "DFWH1"
 VENDOR_CODE = "DFVENDOR"
 
@@ -145,7 +146,9 @@ class TestDirectFulfilmentOrders(DirectFulfilmentCase):
     def test_without_the_restricted_role_nothing_is_imported_and_the_role_is_named(self):
         self.add_df_order()
         self.emulator.set_restricted_role(SELLER, False)
-        self.assertFalse(self.download())
+        with self.assertLogs(ACCOUNT_LOGGER, "WARNING") as logs:
+            self.assertFalse(self.download())
+        self.assertIn("Direct-to-Consumer Shipping", logs.output[0])
         self.assertFalse(self.df_orders())
         self.assertEqual(self.vendor.state, "error")
         self.assertIn("Direct-to-Consumer Shipping", self.vendor.last_error)
