@@ -1244,6 +1244,9 @@ class AmazonAccount(models.Model):
 
     # ------------------------------------------------------------------ direct fulfilment
 
+    def _vendor_codes(self):
+        return [code.strip() for code in (self.vendor_codes or "").split(",") if code.strip()]
+
     def _df_ship_from_codes(self):
         return [code.strip() for code in (self.df_ship_from_codes or "").split(",") if code.strip()]
 
@@ -1256,7 +1259,7 @@ class AmazonAccount(models.Model):
     def _df_selling_party(self):
         """The vendor code of direct fulfilment: the account's first, else the one of its
         latest direct fulfilment order."""
-        codes = [code.strip() for code in (self.vendor_codes or "").split(",") if code.strip()]
+        codes = self._vendor_codes()
         if codes:
             return codes[0]
         return (

@@ -18,8 +18,6 @@ issue (Retry, or the next download, imports it once the product is known). An or
 in Odoo is never changed by a later download.
 """
 
-import logging
-
 from odoo import models
 from odoo.fields import Command
 
@@ -28,11 +26,8 @@ from ..amazon_sp.documents import (
     RejectionReason,
     split_df_orders,
 )
-from ..amazon_sp.log_masking import mask_text
 from .amazon_order_importer import DeliveryContacts, ImportProblem, OrderHeld
 from .amazon_vendor_order_importer import _Lookups
-
-_logger = logging.getLogger(__name__)
 
 CHANNEL = "direct_fulfillment"
 # The line's rejection reason, as Amazon's direct fulfilment acknowledgement code.
@@ -83,37 +78,14 @@ class AmazonDfOrderImporter(models.AbstractModel):
                     )
                 )
             except Exception as error:  # confined to its order: an import issue
-                _logger.warning(
-                    "Amazon direct fulfilment order %s not imported: %s",
-                    order.number,
-                    type(error).__name__,
-                )
-                problems.append(
-                    ImportProblem(
-                        order.number,
-                        "other",
-                        f"{type(error).__name__}: {mask_text(str(error))}",
-                        raw=order.raw,
-                        channel=CHANNEL,
-                    )
-                )
-        issues = self.env["amazon.order.issue"]
-        issues._record(account, problems)
-        issues._resolve(account, {**existing, **created})
-        _logger.info(
-            "Amazon account %s: %s direct fulfilment orders created, %s seen again, %s held",
-            account.id,
-            len(created),
-            len(existing),
-            len(problems),
-        )
-        return created
+                problems.append(self._failed(order.number, order, error))
+        return self._close_page(account, problems, existing, created)
 
     @staticmethod
     def _is_ours(account, order):
         """Only the orders of the account's vendor codes and ship-from warehouses, when it
         names some."""
-        codes = {code.strip() for code in (account.vendor_codes or "").split(",") if code.strip()}
+        codes = account._vendor_codes()
         warehouses = set(account._df_ship_from_codes())
         return (not codes or order.selling_party.party_id in codes) and (
             not warehouses or order.ship_from_party.party_id in warehouses

@@ -56,6 +56,32 @@ class AmazonVendorDocumentImporter(models.AbstractModel):
         """Import Amazon Order objects (dicts): what an import issue's Retry imports again."""
         return self._import_read(account, self._split({"orders": list(documents)}))
 
+    def _failed(self, number, order, error):
+        """The issue of an order whose import failed unexpectedly (confined to it)."""
+        _logger.warning("Amazon order %s not imported: %s", number, type(error).__name__)
+        return ImportProblem(
+            number,
+            "other",
+            f"{type(error).__name__}: {mask_text(str(error))}",
+            raw=order.raw,
+            channel=self._channel,
+        )
+
+    def _close_page(self, account, problems, existing, created):
+        """Record the page's issues and close those of the orders now in Odoo."""
+        issues = self.env["amazon.order.issue"]
+        issues._record(account, problems)
+        issues._resolve(account, {**existing, **created})
+        _logger.info(
+            "Amazon account %s: %s %s orders created, %s seen again, %s held",
+            account.id,
+            len(created),
+            self._channel,
+            len(existing),
+            len(problems),
+        )
+        return created
+
     def _unreadable(self, read):
         return ImportProblem(
             read.number or "(no number)",
@@ -111,35 +137,14 @@ class AmazonVendorOrderImporter(models.AbstractModel):
                 )
             except Exception as error:  # confined to its purchase order: an import issue
                 lookups.rolled_back()
-                _logger.warning(
-                    "Amazon purchase order %s not imported: %s", number, type(error).__name__
-                )
-                problems.append(
-                    ImportProblem(
-                        number,
-                        "other",
-                        f"{type(error).__name__}: {mask_text(str(error))}",
-                        raw=order.raw,
-                        channel=CHANNEL,
-                    )
-                )
+                problems.append(self._failed(number, order, error))
         self._propose(account, self.env["sale.order"].browse([s.id for s in created.values()]))
-        issues = self.env["amazon.order.issue"]
-        issues._record(account, problems)
-        issues._resolve(account, {**existing, **created})
-        _logger.info(
-            "Amazon account %s: %s purchase orders created, %s seen again, %s held",
-            account.id,
-            len(created),
-            len(existing),
-            len(problems),
-        )
-        return created
+        return self._close_page(account, problems, existing, created)
 
     @staticmethod
     def _is_ours(account, order):
         """Only the purchase orders of the account's vendor codes, when it names some."""
-        codes = {code.strip() for code in (account.vendor_codes or "").split(",") if code.strip()}
+        codes = account._vendor_codes()
         party = order.selling_party.party_id if order.selling_party else ""
         return not codes or party in codes
 
