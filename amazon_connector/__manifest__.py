@@ -33,4 +33,7 @@
         "views/res_config_settings_views.xml",
         "views/amazon_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["amazon_connector/static/tests/tours/*.js"],
+    },
 }

@@ -152,6 +152,32 @@ def ensure_python_env(odoo_src):
     stamp.write_text(wanted)
 
 
+# --------------------------------------------------------------------------- browser
+
+# Where Odoo's browser tests look for Chrome (odoo/tests/common.py, _find_executable).
+CHROME_NAMES = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+CHROME_PACKAGES = ("chromium", "chromium-driver")
+
+
+def ensure_chromium():
+    """The tours run in a headless Chromium: Debian's package is installed when none is."""
+    if os.environ.get("ODOO_BROWSER_BIN") or any(shutil.which(name) for name in CHROME_NAMES):
+        return
+    apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "-n", "apt-get"]
+    if not shutil.which("apt-get"):
+        fail(f"no Chrome or Chromium found for the browser tests: install {CHROME_PACKAGES[0]}.")
+    say("installing Debian's Chromium for the browser tests (once)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = [*apt, "install", "-y", "--no-install-recommends", *CHROME_PACKAGES]
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        subprocess.run([*apt, "update"], env=env, check=False)
+        if subprocess.run(install, env=env, check=False).returncode != 0:
+            fail(
+                "Chromium could not be installed for the browser tests: "
+                f"apt-get install {' '.join(CHROME_PACKAGES)}"
+            )
+
+
 # --------------------------------------------------------------------------- PostgreSQL
 
 
@@ -470,6 +496,8 @@ def command_prepare(_args):
 
 def command_test(args):
     odoo_src, _bindir, config = prepare()
+    if not args.only or "odoo" in args.only:
+        ensure_chromium()
     env = odoo_environment()
     env.update(
         {

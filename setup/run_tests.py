@@ -169,6 +169,10 @@ def stage_odoo(summary):
         return
     failed, errors, total = (int(value) for value in result.groups())
     bad = failed + errors + (1 if addon_problems else 0)
+    for reason in ("Chrome executable not found", "websocket-client module is not installed"):
+        if reason in log:
+            print(f"the browser tours were skipped ({reason}): a failure")
+            bad += 1
     if total == 0:
         bad += 1
     summary.add(

@@ -2,6 +2,7 @@ from . import amazon_order_reference_mixin
 from . import amazon_marketplace
 from . import amazon_settlement_importer
 from . import amazon_account
+from . import amazon_account_status
 from . import amazon_offer
 from . import sale_order
 from . import account_move

@@ -778,6 +778,7 @@ class AmazonAccount(models.Model):
         """'Sync now': run the order synchronisation job as soon as a worker is free."""
         if not self:
             raise UserError(self.env._("Select an Amazon account first."))
+        self._check_ready_to_sync()
         self.env.ref("amazon_connector.ir_cron_amazon_sync_orders")._trigger()
         return self._notification(
             self.env._("The synchronisation with Amazon is scheduled and starts shortly."), "info"
@@ -849,17 +850,9 @@ class AmazonAccount(models.Model):
         if not self._lock_for_sync():
             _logger.info("Amazon account %s: another worker is synchronising it", self.id)
             return False
-        marketplaces = self.marketplace_ids.mapped("marketplace_id")
-        if not marketplaces and self.kind != "vendor":
-            self.write(
-                {
-                    "state": "error",
-                    "last_error": self.env._(
-                        "No marketplace: press Test connection to fetch the account's marketplaces."
-                    ),
-                }
-            )
+        if self._setup_blocks_sync():
             return False
+        marketplaces = self.marketplace_ids.mapped("marketplace_id")
         try:
             completed = self._import_order_pages(marketplaces)
         except AmazonThrottledError as error:

@@ -45,10 +45,11 @@ QUIET_CONTEXT = {
 class OrderHeld(Exception):
     """This order cannot be imported as it is; it becomes an import issue."""
 
-    def __init__(self, kind, reason):
+    def __init__(self, kind, reason, sku=None):
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
+        self.sku = sku  # the unknown SKU a person maps to a product
 
 
 @dataclass
@@ -61,6 +62,7 @@ class ImportProblem:
     channel: str | None = None
     last_update: datetime | None = None
     detail: str | None = None  # the full error, for administrators
+    sku: str | None = None  # an unknown SKU
 
 
 @dataclass
@@ -290,7 +292,7 @@ class AmazonOrderImporter(models.AbstractModel):
                     lookups = page_lookups or _Lookups(self.env, account, [order], marketplaces)
                     prepared.append(self._prepare(account, order, lookups))
             except OrderHeld as held:
-                problems.append(self._problem(order, held.kind, held.reason))
+                problems.append(self._problem(order, held.kind, held.reason, sku=held.sku))
             except Exception as error:  # confined to its order: an import issue
                 problems.append(self._problem(order, "other", *self._describe_error(order, error)))
         created = {}
@@ -425,6 +427,7 @@ class AmazonOrderImporter(models.AbstractModel):
             "amazon_channel": channel,
             "amazon_status": order.status,
             "amazon_last_update": order.last_updated,
+            "amazon_ship_by": order.ship_by,
             "amazon_total": float(order.grand_total - collected_tax),
             "amazon_collected_tax": float(collected_tax),
             "order_line": lines,
@@ -566,7 +569,7 @@ class AmazonOrderImporter(models.AbstractModel):
         return invoices
 
     @staticmethod
-    def _problem(order, kind, reason, detail=None):
+    def _problem(order, kind, reason, detail=None, sku=None):
         return ImportProblem(
             order_ref=order.order_id,
             kind=kind,
@@ -576,6 +579,7 @@ class AmazonOrderImporter(models.AbstractModel):
             channel=order.channel,
             last_update=order.last_updated,
             detail=detail,
+            sku=sku,
         )
 
 
@@ -778,6 +782,7 @@ class _Lookups:
                     sku=sku,
                     product=archived.product_id.display_name,
                 ),
+                sku=sku,
             )
         if self.account.fallback_product_id:
             return self.account.fallback_product_id
@@ -788,6 +793,7 @@ class _Lookups:
                 "product that internal reference); the order is then imported automatically.",
                 sku,
             ),
+            sku=sku,
         )
 
     # ---------------------------------------------------------------- partners

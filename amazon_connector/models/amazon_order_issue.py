@@ -1,6 +1,7 @@
 import json
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .amazon_order_reference_mixin import AMAZON_CHANNELS
 
@@ -43,6 +44,12 @@ class AmazonOrderIssue(models.Model):
     amazon_last_update = fields.Datetime(readonly=True)
     attempt_count = fields.Integer(default=1, readonly=True)
     sale_order_id = fields.Many2one("sale.order", readonly=True)
+    sku = fields.Char(string="Unknown SKU", readonly=True)
+    map_product_id = fields.Many2one(
+        "product.product",
+        string="Sell it as",
+        help="The product the unknown SKU sells: mapping it makes the SKU's offer.",
+    )
     # The Amazon document holds buyer data: administrators only, retried with sudo.
     payload = fields.Text(groups="amazon_connector.group_amazon_manager", readonly=True)
     # The whole error (it may quote buyer data); `reason` only has it masked.
@@ -54,6 +61,35 @@ class AmazonOrderIssue(models.Model):
         "(account_id, amazon_order_ref, (kind = 'refund'))",
         "An Amazon order has one import issue and one refund issue per account.",
     )
+
+    def action_map_sku(self):
+        """Make the offer of the unknown SKU with the chosen product, then retry: the order
+        and every other order held on the same SKU are imported."""
+        self.ensure_one()
+        if not self.sku or not self.map_product_id:
+            raise UserError(self.env._("Choose the product the SKU %s sells first.", self.sku))
+        offers = self.env["amazon.offer"].with_context(active_test=False)
+        offer = offers.search([("account_id", "=", self.account_id.id), ("sku", "=", self.sku)])
+        values = {"product_id": self.map_product_id.id, "active": True}
+        if offer:
+            offer.write(values)
+        else:
+            offers.create(
+                {
+                    **values,
+                    "account_id": self.account_id.id,
+                    "sku": self.sku,
+                    "fulfillment_channel": self.channel if self.channel == "fba" else "fbm",
+                }
+            )
+        held_on_sku = self.search(
+            [
+                ("account_id", "=", self.account_id.id),
+                ("sku", "=", self.sku),
+                ("state", "=", "open"),
+            ]
+        )
+        return held_on_sku.action_retry()
 
     def action_retry(self):
         """Import the stored Amazon documents again (after the cause was fixed).
@@ -110,6 +146,7 @@ class AmazonOrderIssue(models.Model):
                 "amazon_last_update": problem.last_update,
                 "payload": json.dumps(problem.raw) if problem.raw is not None else False,
                 "detail": problem.detail or False,
+                "sku": problem.sku or False,
                 "sale_order_id": False,
             }
             issue = existing.get(problem.order_ref)

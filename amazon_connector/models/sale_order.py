@@ -35,6 +35,13 @@ class SaleOrder(models.Model):
         copy=False,
         help="The order's status on Amazon at the last import.",
     )
+    amazon_ship_by = fields.Datetime(
+        string="Ship By (Amazon)",
+        readonly=True,
+        copy=False,
+        help="The end of the ship-by window Amazon promised the buyer: a merchant-fulfilled "
+        "order not shipped by then is late.",
+    )
     amazon_last_update = fields.Datetime(
         readonly=True, copy=False, help="When Amazon last changed the order, as last imported."
     )

@@ -14,3 +14,5 @@ from . import test_refunds
 from . import test_vendor_orders
 from . import test_vendor_shipments
 from . import test_direct_fulfillment
+from . import test_first_setup
+from . import test_tours

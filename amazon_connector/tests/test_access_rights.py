@@ -41,6 +41,9 @@ class TestAccessRights(AmazonCase):
             .create({"account_id": self.account.id, "sku": "MUG-1", "product_id": product.id})
         )
         self.assertEqual(offer.company_id, self.company)
+        self.env.ref("base.EUR").active = True  # the seller also sells on Amazon.de
+        self.account.action_test_connection()
+        self.account.action_prepare_first_sync()
         self.account.with_user(self.salesman).action_sync_orders()
 
     def test_user_without_amazon_rights_sees_nothing(self):

@@ -71,6 +71,9 @@ class TestAmazonAccount(AmazonCase):
     def test_sync_now_triggers_the_cron(self):
         cron = self.env.ref("amazon_connector.ir_cron_amazon_sync_orders")
         triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.env.ref("base.EUR").active = True  # the seller also sells on Amazon.de
+        self.account.action_test_connection()
+        self.account.action_prepare_first_sync()
         self.account.action_sync_orders()
         self.assertEqual(
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1

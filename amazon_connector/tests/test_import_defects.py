@@ -207,16 +207,18 @@ class TestImportDefects(OrderImportCase):
 
     # 7. currencies and pricelists
 
-    def test_inactive_currency_holds_the_order(self):
+    def test_inactive_currency_holds_the_account_until_activated(self):
         eur = self.env.ref("base.EUR")
         eur.active = False
         order_id = self.add_order("fba", marketplace=DE, items=[{**MUG, "unit_price": "17.99"}])
-        self.sync()
+        self.assertFalse(self.sync())
         self.assertFalse(self.sales(order_id))
-        issue = self.issues(order_id)
-        self.assertEqual(issue.kind, "configuration")
-        self.assertIn("EUR", issue.reason)
-        self.assertFalse(eur.active)
+        self.assertFalse(self.issues(order_id), "the account says what it needs, once")
+        self.assertIn("EUR", self.account.last_error)
+        self.assertFalse(eur.active, "activated at a rate of 1.0 it would convert wrongly")
+        eur.active = True
+        self.assertTrue(self.sync())
+        self.assertEqual(self.sales(order_id).currency_id, eur)
 
     def test_salesperson_retry_makes_no_pricelist(self):
         jpy = self.env.ref("base.JPY")

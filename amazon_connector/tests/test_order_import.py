@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from unittest import mock
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..amazon_sp import SHARED_RATE_LIMITER
@@ -402,15 +403,22 @@ class TestImportIssues(OrderImportCase):
         self.assertFalse(self.sales(order_id))
         self.assertEqual(self.issues(order_id).kind, "address")
 
-    def test_missing_fba_configuration_holds_then_imports(self):
+    def test_incomplete_account_waits_then_imports(self):
+        """An account missing its payment journal leaves the orders on Amazon (no import
+        issue per order) and says what it needs; once completed, the next run imports."""
         self.account.payment_journal_id = False
         order_id = self.add_order("fba")
-        self.sync()
-        self.assertEqual(self.issues(order_id).kind, "configuration")
+        self.assertFalse(self.sync())
+        self.assertFalse(self.sales(order_id))
+        self.assertFalse(self.issues(order_id))
+        self.assertIn("journal", self.account.last_error)
+        self.assertFalse(self.account.orders_synced_until)
+        with self.assertRaisesRegex(UserError, "journal"):
+            self.account.action_sync_orders()
         self.account.payment_journal_id = self.journal
-        self.sync()
+        self.assertTrue(self.sync())
         self.assertEqual(self.sales(order_id).invoice_ids.state, "posted")
-        self.assertEqual(self.issues(order_id).state, "resolved")
+        self.assertFalse(self.issues(order_id))
 
 
 @tagged("post_install", "-at_install")

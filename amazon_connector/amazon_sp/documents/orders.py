@@ -25,7 +25,10 @@ from .common import AmazonDocumentError, parse_iso_datetime, require
 DOCUMENT = "Order"
 PENDING_STATUSES = frozenset({"PENDING", "PENDING_AVAILABILITY"})
 SHIPPED = "SHIPPED"
+UNSHIPPED = "UNSHIPPED"
 PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED"
+# What the seller still has to ship (merchant-fulfilled orders).
+TO_SHIP_STATUSES = (UNSHIPPED, PARTIALLY_SHIPPED)
 CANCELLED = "CANCELLED"
 FULFILLED_BY = {"AMAZON": "fba", "MERCHANT": "fbm"}
 ZERO = Decimal("0")
@@ -153,6 +156,7 @@ class AmazonOrder:
     buyer: Buyer | None = None
     address: Address | None = None
     charges: tuple = ()  # order-level charges (DELIVERY_TIP...), not attributed to an item
+    ship_by: datetime | None = None  # the end of Amazon's promised ship-by window
     raw: dict = field(default=None, repr=False, compare=False)
 
     @property
@@ -397,5 +401,13 @@ def parse_order(order):
         buyer=parse_buyer(order.get("buyer")),
         address=parse_address(order.get("recipient")),
         charges=charges,
+        ship_by=_ship_by(fulfillment, path),
         raw=order,
     )
+
+
+def _ship_by(fulfillment, path):
+    latest = (fulfillment.get("shipByWindow") or {}).get("latestDateTime")
+    if not latest:
+        return None
+    return parse_timestamp(latest, path=f"{path}.fulfillment.shipByWindow", name="latestDateTime")
