@@ -255,6 +255,7 @@ def test_amazon_menu_under_sales(rpc):
     )
     names = {menu["complete_name"] for menu in menus}
     assert names == {
+        "Sales/Amazon/Overview",
         "Sales/Amazon/Orders",
         "Sales/Amazon/Import Issues",
         "Sales/Amazon/Settlements",
