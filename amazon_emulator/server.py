@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import scenarios
+from .as2_partner import AS2_OPERATION, AS2_PATH, AmazonAs2Partner
 from .clock import as_utc, format_timestamp, parse_timestamp, utc_now
 from .contract import find_models_dir, load_contract_validator
 from .direct_fulfillment import SINGLE_ERROR_STATUSES, DirectFulfillmentDesk, single_error
@@ -148,6 +149,7 @@ class AmazonEmulator:
             self._store, self.now, self._vendor_transactions
         )
         self._tokens = RestrictedDataTokens(self.now, is_restricted_resource)
+        self._as2 = AmazonAs2Partner(self.now, lambda: self.url)
         self._reports.set_generator(RETURNS_REPORT_TYPE, self._returns.report_document)
         self._operations = Operations(
             self._store,
@@ -228,6 +230,12 @@ class AmazonEmulator:
 
     def now(self) -> datetime:
         return as_utc(self._clock())
+
+    @property
+    def as2(self) -> AmazonAs2Partner:
+        """Amazon's AS2 endpoint for vendors on EDI (POST `as2.url`) and what it sends them;
+        see `amazon_emulator.as2_partner`."""
+        return self._as2
 
     @property
     def contract_checks_enabled(self) -> bool:
@@ -897,6 +905,7 @@ class AmazonEmulator:
         self._direct_fulfillment.reset()
         self._tokens.reset()
         self._vendor_transactions.reset()
+        self._as2.reset()
         self._faults.clear()
         self._rate_limiter.reset()
         self.clear_requests()
@@ -958,9 +967,11 @@ class AmazonEmulator:
 
     def _handle(self, request: Request) -> Reply:
         routed = route(request.method, request.path)
-        operation = routed[0] if routed else None
+        operation = AS2_OPERATION if request.path == AS2_PATH else routed[0] if routed else None
         try:
-            if operation == LWA_OPERATION:
+            if operation == AS2_OPERATION:
+                reply = self._as2.serve(request)
+            elif operation == LWA_OPERATION:
                 reply = self._serve_token_request(request)
             elif operation in DOCUMENT_OPERATIONS:
                 reply = self._serve_document(request, routed)
