@@ -1,3 +1,4 @@
+from . import controllers
 from . import models
 from .amazon_sp.log_masking import mask_loggers
 

@@ -7,7 +7,9 @@
     "author": "amazon_connector developers",
     "license": "LGPL-3",
     "depends": ["sale_management", "sale_stock", "stock_delivery", "account"],
-    "external_dependencies": {"python": ["python-amazon-sp-api", "httpx", "xmltodict", "pytz"]},
+    "external_dependencies": {
+        "python": ["python-amazon-sp-api", "httpx", "xmltodict", "pytz", "pyas2lib", "cryptography"]
+    },
     "data": [
         "security/amazon_security.xml",
         "security/ir.model.access.csv",
@@ -25,6 +27,7 @@
         "views/amazon_fba_return_views.xml",
         "views/amazon_refund_views.xml",
         "views/amazon_vendor_transaction_views.xml",
+        "views/amazon_edi_exchange_views.xml",
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
         "views/amazon_feed_views.xml",

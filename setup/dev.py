@@ -519,6 +519,7 @@ BENCHMARKS = {
     "settlements": ("settlement_import.py", "BENCH_ORDERS"),
     "vendor": ("vendor_orders.py", "BENCH_ORDERS"),
     "df": ("direct_fulfillment.py", "BENCH_ORDERS"),
+    "edi": ("vendor_edi.py", "BENCH_ORDERS"),
 }
 
 

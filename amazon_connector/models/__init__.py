@@ -26,6 +26,7 @@ from . import amazon_refund
 from . import amazon_refund_importer
 from . import amazon_order_feed_exporter
 from . import amazon_vendor_transaction
+from . import amazon_edi_exchange
 from . import amazon_vendor_order_importer
 from . import amazon_vendor_acknowledgement_exporter
 from . import amazon_vendor_shipment_exporter

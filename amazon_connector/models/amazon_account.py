@@ -15,6 +15,8 @@ from ..amazon_sp import (
     AmazonRequestError,
     AmazonThrottledError,
 )
+from ..amazon_sp.as2 import As2Error, As2Identity, As2Partner, check_identity
+from ..amazon_sp.as2_certificates import generate_key_pair
 from ..amazon_sp.documents import AmazonDocumentError, parse_marketplace_participations
 from ..amazon_sp.log_masking import mask_text
 from .amazon_marketplace import AMAZON_REGIONS
@@ -478,6 +480,69 @@ class AmazonAccount(models.Model):
     df_window_end = fields.Datetime(readonly=True, copy=False)
     df_window_phase = fields.Char(readonly=True, copy=False)
     df_page_token = fields.Char(readonly=True, copy=False)
+
+    # Vendor EDI: the same vendor flow over X12 files carried by AS2, instead of the API.
+    vendor_transport = fields.Selection(
+        [("api", "Selling Partner API"), ("edi", "EDI (X12 files over AS2)")],
+        string="Vendor Exchange",
+        required=True,
+        default="api",
+        help="How the purchase orders, acknowledgements, shipment notices and invoices of a "
+        "vendor account travel: Amazon's vendor APIs, or X12 850/855/856/810/997 files over "
+        "AS2 (the account's EDI settings).",
+    )
+    edi_as2_id = fields.Char(string="Our AS2 ID", help="Our AS2 identifier, as Amazon knows it.")
+    edi_amazon_as2_id = fields.Char(string="Amazon's AS2 ID", default="AMAZON")
+    edi_amazon_url = fields.Char(
+        string="Amazon's AS2 URL", help="Where our AS2 messages are posted (Amazon's AS2 server)."
+    )
+    edi_interchange_id = fields.Char(
+        string="Our Interchange ID", help="Our X12 id (ISA06 of our files, ISA08 of Amazon's)."
+    )
+    edi_interchange_qualifier = fields.Char(string="Our ID Qualifier", default="ZZ")
+    edi_amazon_interchange_id = fields.Char(
+        string="Amazon's Interchange ID",
+        default="AMAZON",
+        help="AMAZON for retail purchase orders (AMAZONDS is direct fulfilment's).",
+    )
+    edi_amazon_interchange_qualifier = fields.Char(string="Amazon's ID Qualifier", default="ZZ")
+    edi_usage = fields.Selection(
+        [("P", "Production"), ("T", "Test")], string="Interchange Usage", default="P"
+    )
+    edi_encryption = fields.Selection(
+        [
+            ("aes_256_cbc", "AES-256"),
+            ("aes_192_cbc", "AES-192"),
+            ("aes_128_cbc", "AES-128"),
+        ],
+        string="AS2 Encryption",
+        default="aes_256_cbc",
+        help="Amazon requires at least AES-128, signed with SHA-256.",
+    )
+    edi_certificate = fields.Text(
+        string="Our AS2 Certificate", groups=MANAGER_GROUP, copy=False, help="PEM, given to Amazon."
+    )
+    edi_private_key = fields.Text(string="Our AS2 Private Key", groups=MANAGER_GROUP, copy=False)
+    edi_private_key_password = fields.Char(
+        string="Private Key Password", groups=MANAGER_GROUP, copy=False
+    )
+    edi_amazon_certificate = fields.Text(
+        string="Amazon's AS2 Certificate",
+        groups=MANAGER_GROUP,
+        copy=False,
+        help="PEM: encrypts what we send Amazon and verifies what Amazon signs.",
+    )
+    edi_interchange_number = fields.Integer(
+        string="Last Interchange Number",
+        readonly=True,
+        copy=False,
+        help="The control number of our last interchange: each one is the next, never reused.",
+    )
+    edi_receive_url = fields.Char(
+        string="Our AS2 URL",
+        compute="_compute_edi_receive_url",
+        help="Give Amazon this address: it posts its AS2 messages there.",
+    )
     stock_warehouse_scope = fields.Selection(
         [("fbm", "The FBM warehouse"), ("all", "All warehouses except FBA ones")],
         string="Stock From",
@@ -746,6 +811,8 @@ class AmazonAccount(models.Model):
         """A vendor account sells on no marketplace: Amazon answering a purchase order
         query (one order of the last day) proves the credentials and the vendor role."""
         now = fields.Datetime.now()
+        if self._uses_edi():
+            return self._check_edi_settings(now)
         try:
             with self._amazon_client() as client:
                 client.get_purchase_orders(
@@ -757,6 +824,99 @@ class AmazonAccount(models.Model):
             return False
         self.write({"state": "connected", "last_error": False, "last_check_date": now})
         return True
+
+    # ------------------------------------------------------------------ vendor EDI
+
+    def _uses_edi(self):
+        self.ensure_one()
+        return self.kind == "vendor" and self.vendor_transport == "edi"
+
+    def _compute_edi_receive_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for account in self:
+            account.edi_receive_url = (
+                f"{base}/amazon_connector/as2/{account.id}" if account.id else False
+            )
+
+    def _edi_identity(self):
+        """Our AS2 identity (its private key is read with sudo, never shown or logged)."""
+        account = self.sudo()
+        return As2Identity(
+            as2_id=account.edi_as2_id or "",
+            private_key_pem=account.edi_private_key or "",
+            certificate_pem=account.edi_certificate or "",
+            private_key_password=account.edi_private_key_password or None,
+        )
+
+    def _edi_partner(self):
+        """Amazon as our AS2 partner: its id, certificate and URL."""
+        account = self.sudo()
+        return As2Partner(
+            as2_id=account.edi_amazon_as2_id or "",
+            certificate_pem=account.edi_amazon_certificate or "",
+            url=account.edi_amazon_url or None,
+            encryption=account.edi_encryption or "aes_256_cbc",
+        )
+
+    def _edi_missing(self):
+        """What the EDI settings still lack, as a person reads it."""
+        account = self.sudo()
+        fields_needed = (
+            (account.edi_as2_id, self.env._("our AS2 ID")),
+            (account.edi_amazon_as2_id, self.env._("Amazon's AS2 ID")),
+            (account.edi_amazon_url, self.env._("Amazon's AS2 URL")),
+            (account.edi_interchange_id, self.env._("our interchange ID")),
+            (account.edi_private_key and account.edi_certificate, self.env._("our certificate")),
+            (account.edi_amazon_certificate, self.env._("Amazon's certificate")),
+        )
+        return [label for value, label in fields_needed if not value]
+
+    def _check_edi_settings(self, now):
+        """An EDI account is connected once its AS2 settings are complete and its private
+        key matches its certificate (Amazon's answers then come over AS2)."""
+        missing = self._edi_missing()
+        error = self.env._("EDI settings incomplete: %s", ", ".join(missing)) if missing else ""
+        if not error:
+            try:
+                check_identity(self._edi_identity())
+            except As2Error as problem:
+                error = str(problem)
+        values = {"state": "error" if error else "connected", "last_error": error or False}
+        self.write({**values, "last_check_date": now})
+        return not error
+
+    def _next_interchange_number(self):
+        """The next control number of our interchanges, taken in one statement so two
+        workers never send the same one."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE amazon_account SET edi_interchange_number = "
+                "COALESCE(edi_interchange_number, 0) + 1 WHERE id = %s "
+                "RETURNING edi_interchange_number",
+                self.id,
+            )
+        )
+        number = self.env.cr.fetchone()[0]
+        self.invalidate_recordset(["edi_interchange_number"])
+        return number
+
+    def action_edi_generate_certificate(self):
+        """A new key pair for our AS2 identity (the certificate is then given to Amazon)."""
+        self.ensure_one()
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only Amazon administrators can change certificates."))
+        pair = generate_key_pair(self.edi_as2_id or self.name, organization=self.company_id.name)
+        self.sudo().write(
+            {
+                "edi_private_key": pair.private_key_pem.decode(),
+                "edi_certificate": pair.certificate_pem.decode(),
+                "edi_private_key_password": False,
+            }
+        )
+        return self._notification(
+            self.env._("A new AS2 certificate is ready: give it to Amazon."), "success"
+        )
 
     # ------------------------------------------------------------------ buttons
 
@@ -852,6 +1012,8 @@ class AmazonAccount(models.Model):
             return False
         if self._setup_blocks_sync():
             return False
+        if self._uses_edi():
+            return True  # Amazon posts the purchase orders over AS2: nothing to ask for
         marketplaces = self.marketplace_ids.mapped("marketplace_id")
         try:
             completed = self._import_order_pages(marketplaces)
@@ -1209,6 +1371,13 @@ class AmazonAccount(models.Model):
         """Read the outcome of what was sent, then send what waits. Returns False when the
         exchange stopped (throttled, or Amazon failing: the next run goes on)."""
         self.ensure_one()
+        if self._uses_edi():
+            # the same flow, the files over AS2: Amazon's 997s conclude them as they arrive
+            self.env["amazon.edi.exchange"]._send_pending(self)
+            self.env["amazon.vendor.acknowledgement.exporter"]._send_all(self, None)
+            self.env["amazon.vendor.shipment.exporter"]._send_all(self, None)
+            self.env["amazon.vendor.invoice.exporter"]._send_all(self, None)
+            return True
         try:
             with self._amazon_client() as client:
                 self.env["amazon.vendor.transaction"]._read_outcomes(self, client)

@@ -96,6 +96,7 @@ class AmazonAccount(models.Model):
 
     @api.depends(
         "kind",
+        "vendor_transport",
         "state",
         "marketplace_ids",
         "fba_warehouse_id",
@@ -141,7 +142,16 @@ class AmazonAccount(models.Model):
         self.ensure_one()
         credentials = self.sudo()
         steps = []
-        if not (
+        if self.kind == "vendor" and self.vendor_transport == "edi":
+            edi_missing = self._edi_missing()
+            if edi_missing:
+                steps.append(
+                    (
+                        "credentials",
+                        self.env._("the EDI settings (EDI tab): %s", ", ".join(edi_missing)),
+                    )
+                )
+        elif not (
             credentials.lwa_client_id
             and credentials.lwa_client_secret
             and credentials.refresh_token

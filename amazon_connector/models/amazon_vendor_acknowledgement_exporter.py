@@ -25,6 +25,7 @@ from ..amazon_sp.documents import (
     build_acknowledgement_request,
     parse_transaction_id,
 )
+from ..amazon_sp.documents.vendor_edi import build_acknowledgement_855
 
 _logger = logging.getLogger(__name__)
 
@@ -54,21 +55,35 @@ class AmazonVendorAcknowledgementExporter(models.AbstractModel):
     # ------------------------------------------------------------------ sending
 
     def _send(self, account, client, order):
+        """One acknowledgement: over the API (`client`), or as an 855 over AS2 for an EDI
+        account (`client` None); either way its verdict comes back as a transaction."""
+        acknowledgement = self._acknowledgement(order)
         try:
-            body = build_acknowledgement_request([self._acknowledgement(order)])
+            if account._uses_edi():
+                edi = build_acknowledgement_855(
+                    acknowledgement, purchase_order_date=order.date_order
+                )
+            else:
+                body = build_acknowledgement_request([acknowledgement])
         except AmazonDocumentError as error:
             self._failed(order, str(error))
             return
-        # A throttled or failing submission raises: the order stays to send for the next run.
-        transaction_ref = parse_transaction_id(client.submit_acknowledgement(body))
-        transaction = self.env["amazon.vendor.transaction"].create(
-            {
-                "account_id": account.id,
-                "transaction_ref": transaction_ref,
-                "kind": "acknowledgement",
-                "sale_order_ids": [fields.Command.set(order.ids)],
-            }
-        )
+        if account._uses_edi():
+            transaction = (
+                self.env["amazon.edi.exchange"]
+                ._send_sets(account, "855", [edi], sale_order_ids=order)
+                .transaction_id
+            )
+        else:
+            # A throttled or failing submission raises: the order stays to send.
+            transaction = self.env["amazon.vendor.transaction"].create(
+                {
+                    "account_id": account.id,
+                    "transaction_ref": parse_transaction_id(client.submit_acknowledgement(body)),
+                    "kind": "acknowledgement",
+                    "sale_order_ids": [fields.Command.set(order.ids)],
+                }
+            )
         order.write({"amazon_ack_state": "sent", "amazon_transaction_id": transaction.id})
 
     def _acknowledgement(self, order):

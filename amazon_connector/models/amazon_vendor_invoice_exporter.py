@@ -24,6 +24,7 @@ from ..amazon_sp.documents import (
     build_df_invoice_request,
     build_invoice_request,
 )
+from ..amazon_sp.documents.vendor_edi import build_invoice_810
 
 # The tax type invoices declare (Amazon's TaxDetails.taxType); sales taxes and VAT alike are
 # the seller's output tax, which Amazon's model calls VAT outside the US.
@@ -62,23 +63,29 @@ class AmazonVendorInvoiceExporter(models.AbstractModel):
         return len(invoices)
 
     def _send(self, account, client, invoice):
+        """One invoice: over the API (`client`), or as an 810 over AS2 for an EDI account."""
         direct = invoice.amazon_channel == "direct_fulfillment"
+        edi = account._uses_edi() and not direct
         try:
             if direct:
                 body = build_df_invoice_request([self._df_invoice(invoice)])
+            elif edi:
+                body = build_invoice_810(self._invoice(invoice))
             else:
                 body = build_invoice_request([self._invoice(invoice)])
         except AmazonDocumentError as error:
             self._failed(invoice, str(error))
             return
-        submit = client.submit_df_invoice if direct else client.submit_invoices
-        transaction = self.env["amazon.vendor.transaction"]._record(
-            account,
-            "df_invoice" if direct else "invoice",
-            submit(body),
-            move_id=invoice.id,
-            sale_order_ids=invoice.line_ids.sale_line_ids.order_id,
-        )
+        links = {"move_id": invoice.id, "sale_order_ids": invoice.line_ids.sale_line_ids.order_id}
+        if edi:
+            transaction = (
+                self.env["amazon.edi.exchange"]._send_sets(account, "810", [body], **links)
+            ).transaction_id
+        else:
+            submit = client.submit_df_invoice if direct else client.submit_invoices
+            transaction = self.env["amazon.vendor.transaction"]._record(
+                account, "df_invoice" if direct else "invoice", submit(body), **links
+            )
         invoice.write(
             {
                 "amazon_vendor_invoice_state": "sent",

@@ -21,6 +21,7 @@ import math
 
 from odoo import api, models
 from odoo.fields import Command
+from odoo.tools import groupby
 
 from ..amazon_sp.documents import (
     QuantityUnit,
@@ -28,6 +29,7 @@ from ..amazon_sp.documents import (
     split_purchase_orders,
 )
 from ..amazon_sp.log_masking import mask_text
+from .amazon_edi_exchange import EDI_ORDER_KEY
 from .amazon_order_importer import ImportProblem, OrderHeld, find_pricelist
 
 _logger = logging.getLogger(__name__)
@@ -98,6 +100,18 @@ class AmazonVendorOrderImporter(models.AbstractModel):
     _description = "Amazon Purchase Order Importer"
     _split = staticmethod(split_purchase_orders)
     _channel = CHANNEL
+
+    @api.model
+    def _import_orders(self, account, documents):
+        """Retry: API documents are read again, EDI purchase orders from their file."""
+        documents = list(documents)
+        edi = [d for d in documents if EDI_ORDER_KEY in d]
+        read = list(self._split({"orders": [d for d in documents if EDI_ORDER_KEY not in d]}))
+        exchanges = self.env["amazon.edi.exchange"].sudo()
+        for exchange_id, found in groupby(edi, key=lambda d: d[EDI_ORDER_KEY]):
+            numbers = [d["control_number"] for d in found]
+            read += exchanges.browse(exchange_id).exists()._orders_again(numbers)
+        return self._import_read(account, read)
 
     def _import_read(self, account, read_orders):
         problems, orders = [], {}
@@ -383,6 +397,13 @@ class _Lookups:
         centre = self._centres.get(party.party_id)
         if centre:
             return centre
+        if not party.address and EDI_ORDER_KEY in (order.raw or {}):
+            # an 850 names the fulfilment centre by its code only (N1*ST*92): the delivery
+            # address is the code, completed by a person when needed
+            centre = self._partner(party, "delivery", self.env._("Amazon %s", party.party_id))
+            self._centres[party.party_id] = centre
+            self._made.add(party.party_id)
+            return centre
         if not party.address:
             raise OrderHeld(
                 "address",
@@ -411,6 +432,16 @@ class _Lookups:
 
     def _partner(self, party, kind, default_name):
         address = party.address
+        if address is None:
+            return self.env["res.partner"].create(
+                {
+                    "parent_id": self.account.vendor_partner_id.id,
+                    "type": kind,
+                    "name": default_name,
+                    "ref": party.party_id,
+                    "company_id": self.company.id,
+                }
+            )
         country = self._countries.get(address.country_code)
         state = (
             self.env["res.country.state"].search(

@@ -39,6 +39,7 @@ from ..amazon_sp.documents import (
     is_sscc,
     parse_shipment_details,
 )
+from ..amazon_sp.documents.vendor_edi import build_ship_notice_856
 from .amazon_vendor_transaction import OUTCOME_HANDLERS
 
 _logger = logging.getLogger(__name__)
@@ -71,10 +72,11 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
             ("picking_type_code", "=", "outgoing"),
         ]
         sent = 0
-        for picking in Picking.search([*base, ("amazon_routing_state", "=", "to_send")]):
-            sent += self._send(account, client, picking, "routing")
-        for picking in Picking.search([*base, ("amazon_routing_state", "=", "accepted")]):
-            self._read_carrier(client, picking)
+        if client is not None:  # routing is asked over the API (EDI accounts route by hand)
+            for picking in Picking.search([*base, ("amazon_routing_state", "=", "to_send")]):
+                sent += self._send(account, client, picking, "routing")
+            for picking in Picking.search([*base, ("amazon_routing_state", "=", "accepted")]):
+                self._read_carrier(client, picking)
         for picking in Picking.search([*base, ("amazon_asn_state", "=", "to_send")]):
             sent += self._send(account, client, picking, "shipment")
         return sent
@@ -91,6 +93,15 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
                 lambda: build_routing_request([self._routing_request(picking)]),
                 client.submit_shipments,
             )
+        if account._uses_edi():
+            return self._submit(
+                account,
+                picking,
+                kind,
+                "amazon_asn",
+                lambda: build_ship_notice_856(self._confirmation(picking)),
+                None,
+            )
         return self._submit(
             account,
             picking,
@@ -103,17 +114,24 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
     @api.model
     def _submit(self, account, picking, kind, prefix, build, submit):  # noqa: PLR0917
         """Send one submission about a delivery (`build()` its body, `submit` the client's
-        operation); its state fields (`prefix`_state...) say it is sent, with the
-        transaction. A body that cannot be built fails the delivery with why."""
+        operation; None: `build()` makes an 856 sent over AS2); its state fields
+        (`prefix`_state...) say it is sent, with the transaction. A body that cannot be
+        built fails the delivery with why."""
         try:
             body = build()
         except AmazonDocumentError as error:
             self.env[OUTCOME_HANDLERS[kind]]._failed(picking, kind, str(error))
             return 0
-        # A throttled or failing submission raises: the delivery stays to send.
-        transaction = self.env["amazon.vendor.transaction"]._record(
-            account, kind, submit(body), picking_id=picking.id, sale_order_ids=picking.sale_id
-        )
+        links = {"picking_id": picking.id, "sale_order_ids": picking.sale_id}
+        if submit is None:
+            transaction = (
+                self.env["amazon.edi.exchange"]._send_sets(account, "856", [body], **links)
+            ).transaction_id
+        else:
+            # A throttled or failing submission raises: the delivery stays to send.
+            transaction = self.env["amazon.vendor.transaction"]._record(
+                account, kind, submit(body), **links
+            )
         picking.write(
             {
                 f"{prefix}_state": "sent",

@@ -60,6 +60,13 @@ class AmazonVendorTransaction(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     error = fields.Text(string="Amazon's Errors", readonly=True)
     checked_date = fields.Datetime(string="Last Checked", readonly=True)
+    wire = fields.Selection(
+        [("api", "Selling Partner API"), ("edi", "EDI over AS2")],
+        required=True,
+        default="api",
+        readonly=True,
+        help="EDI submissions are concluded by Amazon's 997, not read back from the API.",
+    )
 
     _account_transaction_uniq = models.Constraint(
         "UNIQUE(account_id, transaction_ref)", "This Amazon transaction is already recorded."
@@ -84,7 +91,13 @@ class AmazonVendorTransaction(models.Model):
     def _read_outcomes(self, account, client):
         """Ask Amazon how the account's processing transactions ended; each final one is
         handed to the flow that sent it. Returns how many are still processing."""
-        pending = self.search([("account_id", "=", account.id), ("state", "=", "processing")])
+        pending = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("state", "=", "processing"),
+                ("wire", "=", "api"),
+            ]
+        )
         for transaction in pending:
             read = (
                 client.get_df_transaction
@@ -103,3 +116,16 @@ class AmazonVendorTransaction(models.Model):
             if status.is_final:
                 self.env[OUTCOME_HANDLERS[transaction.kind]]._transaction_done(transaction)
         return len(pending.filtered(lambda t: t.state == "processing"))
+
+    def _conclude(self, succeeded, error=None):
+        """Amazon's verdict on a submission that is not read back (an EDI file's 997),
+        handed to the flow that sent it as the API's transaction status is."""
+        for transaction in self.filtered(lambda t: t.state == "processing"):
+            transaction.write(
+                {
+                    "state": "success" if succeeded else "failure",
+                    "error": False if succeeded else error,
+                    "checked_date": fields.Datetime.now(),
+                }
+            )
+            self.env[OUTCOME_HANDLERS[transaction.kind]]._transaction_done(transaction)

@@ -16,3 +16,4 @@ from . import test_vendor_shipments
 from . import test_direct_fulfillment
 from . import test_first_setup
 from . import test_tours
+from . import test_vendor_edi

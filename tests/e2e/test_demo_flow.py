@@ -266,5 +266,6 @@ def test_amazon_menu_under_sales(rpc):
         "Sales/Amazon/Accounts",
         "Sales/Amazon/Feeds",
         "Sales/Amazon/Vendor Transactions",
+        "Sales/Amazon/EDI",
         "Sales/Amazon/Marketplaces",
     }
