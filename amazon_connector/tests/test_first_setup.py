@@ -14,9 +14,8 @@ from .common import (
     SELLER,
     US,
     ClockedAmazonCase,
-    import_emulator_module,
 )
-from .test_order_import import ADDRESS_US, BOTTLE, MUG, OrderImportCase
+from .test_order_import import BOTTLE, MUG, OrderImportCase, add_us_order
 
 PRODUCTS = {"type": "consu", "is_storable": True}
 
@@ -38,21 +37,8 @@ class TestFirstSetup(ClockedAmazonCase):
         self.emulator.add_seller(SELLER, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, [US])
 
     def add_order(self, order_id, channel):
-        updated = self.clock() - timedelta(hours=1)
-        self.emulator.add_order(
-            SELLER,
-            import_emulator_module().make_order(
-                order_id,
-                US,
-                fulfilled_by="AMAZON" if channel == "fba" else "MERCHANT",
-                status="SHIPPED" if channel == "fba" else "UNSHIPPED",
-                items=[{**MUG, "quantity": 2}, {**BOTTLE, "quantity": 1}],
-                address=ADDRESS_US,
-                buyer={"name": "Jane Doe", "email": "jane@example.com"},
-                created=updated - timedelta(hours=1),
-                updated=updated,
-            ),
-        )
+        items = [{**MUG, "quantity": 2}, {**BOTTLE, "quantity": 1}]
+        add_us_order(self.emulator, order_id, channel, items, self.clock() - timedelta(hours=1))
 
     def new_account_form(self):
         form = Form(self.env["amazon.account"].with_user(self.amazon_admin))

@@ -38,6 +38,25 @@ MUG = {"sku": "MUG-1", "asin": "B000MUG001", "title": "Mug", "unit_price": "19.9
 BOTTLE = {"sku": "BOTTLE-1", "asin": "B000BTL001", "title": "Bottle", "unit_price": "10.00"}
 
 
+def add_us_order(emulator, order_id, channel, items, updated):
+    """An Amazon.com order of the test seller (FBA shipped, FBM unshipped), last changed at
+    `updated`, an hour after it was placed."""
+    emulator.add_order(
+        SELLER,
+        import_emulator_module().make_order(
+            order_id,
+            US,
+            fulfilled_by="AMAZON" if channel == "fba" else "MERCHANT",
+            status="SHIPPED" if channel == "fba" else "UNSHIPPED",
+            items=list(items),
+            address=ADDRESS_US,
+            buyer={"name": "Jane Doe", "email": "jane@example.com"},
+            created=updated - timedelta(hours=1),
+            updated=updated,
+        ),
+    )
+
+
 class OrderImportCase(ClockedAmazonCase):
     """An account ready to import: marketplaces, warehouses, journal, products; Odoo and
     the emulator share a clock the test moves."""

@@ -25,9 +25,8 @@ from .common import (
     SELLER,
     US,
     AmazonCase,
-    import_emulator_module,
 )
-from .test_order_import import ADDRESS_US, BOTTLE, MUG
+from .test_order_import import BOTTLE, MUG, add_us_order
 
 SCREENSHOT_MARK = "amazon-screenshot:"
 SCREENSHOTS = Path(os.environ.get("AMAZON_SCREENSHOTS_DIR") or REPO / "docs" / "screenshots")
@@ -117,21 +116,9 @@ class TestTours(HttpCase, AmazonCase):
         self.emulator.add_seller(SELLER, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, [US])
 
     def add_order(self, order_id, channel, items=(MUG, BOTTLE)):
+        items = [{**item, "quantity": 1} for item in items]
         updated = fields.Datetime.now() - timedelta(hours=1)
-        self.emulator.add_order(
-            SELLER,
-            import_emulator_module().make_order(
-                order_id,
-                US,
-                fulfilled_by="AMAZON" if channel == "fba" else "MERCHANT",
-                status="SHIPPED" if channel == "fba" else "UNSHIPPED",
-                items=[{**item, "quantity": 1} for item in items],
-                address=ADDRESS_US,
-                buyer={"name": "Jane Doe", "email": "jane@example.com"},
-                created=updated - timedelta(hours=1),
-                updated=updated,
-            ),
-        )
+        add_us_order(self.emulator, order_id, channel, items, updated)
 
     def ready_account(self):
         """The class's account, set up and synchronised once (as tour 1 leaves one)."""
