@@ -19,7 +19,7 @@ Inbound (POST /as2): pyas2lib checks AS2-From / AS2-To, decrypts with Amazon's k
 verifies the signature with the vendor's certificate; what is unsigned, unencrypted, badly
 signed, from an unknown partner or a message id already received gets a negative MDN and is
 not stored. A file taken is stored with its kind (the ST01 of its transaction sets: 855, 856,
-810, 997), its interchange envelope checked (ISA of 106 characters, ISA13 = IEA02, GS06 =
+810, 997, 846, 753), its interchange envelope checked (ISA of 106 characters, ISA13 = IEA02, GS06 =
 GE02, ST02 = SE02, and the counts of IEA01, GE01 and SE01); Amazon answers every functional
 group but a 997 with a 997: accepted, or rejected with X12's AK5 / AK9 codes when the envelope
 is wrong. The MDN only says the transport worked (a malformed interchange still gets a
@@ -30,6 +30,9 @@ URL (loopback only) and checks the signed MDN it answers with; `bad_signature` s
 key that is not Amazon's, `repeat_message_id` reuses the last message id, and any payload goes
 (a malformed interchange included). `make_850` writes Amazon's retail purchase order
 (X12 4010) from Amazon's 850 implementation guide; the control numbers Amazon sends increase.
+`send_routing_instructions` answers the last 753 (request for routing instructions) taken
+with a 754 (routing instructions, `make_754`): the ARN, the carrier and the pickup Amazon
+assigned, echoing the 753's shipment id, ship-from, warehouse and purchase orders.
 
 The X12 written and read here is the emulator's own, as is its AS2 setup: Amazon's side never
 shares the client's code. pyas2lib is imported on first use, with the same repair of
@@ -69,8 +72,17 @@ AMAZON_AS2_ID = "AMAZON"
 AMAZON_INTERCHANGE_ID = "AMAZON"
 X12_CONTENT_TYPE = "application/EDI-X12"
 # Amazon takes these from a vendor; it acknowledges each functional group but a 997.
-RECEIVED_KINDS = ("855", "856", "810", "997", "846")
-GROUP_OF_KIND = {"850": "PO", "855": "PR", "856": "SH", "810": "IN", "997": "FA", "846": "IB"}
+RECEIVED_KINDS = ("855", "856", "810", "997", "846", "753")
+GROUP_OF_KIND = {
+    "850": "PO",
+    "855": "PR",
+    "856": "SH",
+    "810": "IN",
+    "997": "FA",
+    "846": "IB",
+    "753": "RF",
+    "754": "RG",
+}
 ISA_LENGTH = 106
 
 # X12 codes of the 997 (4010): AK5 (718) and AK9 (716).
@@ -312,6 +324,124 @@ def make_997(
         moment=moment,
         usage=usage,
     )
+
+
+@dataclass(frozen=True)
+class RoutingRequestSeen:
+    """What Amazon's translator takes from a vendor's 753 to route it."""
+
+    vendor_shipment_id: str  # BGN02
+    purchase_order_numbers: tuple[str, ...]  # OID02
+    ship_from: tuple[str, ...] = ()  # the N1 SF elements after N101
+    ship_to: str = ""  # N104 of the N1 ST
+
+
+def read_routing_request(text: str) -> RoutingRequestSeen | None:
+    """The last 753 of an interchange (its envelope is `check_interchange`'s business), None
+    without one."""
+    found = None
+    current = None
+    for segment in _split_segments(text.lstrip(), InterchangeCheck()):
+        tag = segment[0].strip()
+        if tag == "ST":
+            current = {"kind": _element(segment, 1), "numbers": [], "after_lx": False}
+            current.update(shipment="", ship_from=(), ship_to="")
+        elif current is None or current["kind"] != "753":
+            continue
+        elif tag == "BGN":
+            current["shipment"] = _element(segment, 2)
+        elif tag == "LX":
+            current["after_lx"] = True
+        elif tag == "N1" and _element(segment, 1) == "SF" and not current["after_lx"]:
+            current["ship_from"] = tuple(element.strip() for element in segment[2:])
+        elif tag == "N1" and _element(segment, 1) == "ST":
+            current["ship_to"] = _element(segment, 4)
+        elif tag == "OID" and _element(segment, 2):
+            current["numbers"].append(_element(segment, 2))
+        elif tag == "SE":
+            found = RoutingRequestSeen(
+                current["shipment"],
+                tuple(dict.fromkeys(current["numbers"])),
+                current["ship_from"],
+                current["ship_to"],
+            )
+            current = None
+    return found
+
+
+def make_754(
+    request: RoutingRequestSeen,
+    *,
+    arn: str,
+    carrier_scac: str,
+    pickup: dt.datetime,
+    control_number: int,
+    receiver_id: str,
+    issued: dt.datetime,
+    carrier_name: str = "",
+    bill_of_lading: str = "",
+    carrier_reference: str = "",
+    sender_id: str = AMAZON_INTERCHANGE_ID,
+    receiver_qualifier: str = "ZZ",
+    usage: str = "P",
+) -> str:
+    """Amazon's routing instructions, a 754 in one interchange of one group (GS `RG`), the
+    segments of X12's 754:
+
+    - BGN 00, Amazon's reference (RI and the control number), the date and time (GM), BGN06
+      the BGN02 of the 753 answered (the vendor shipment id);
+    - N1 SF: the 753's ship-from; N1 CA: the carrier (`carrier_name`, 2 and the SCAC);
+    - LX 1; L11 AO the ARN, BM the bill of lading, CN the carrier's PRO number when given;
+      BLR the SCAC; an OID (OID02) per purchase order of the 753; G62 10 the scheduled
+      pickup (time qualifier U, in UTC: GM); N1 ST 92 the 753's warehouse;
+    - SE / GE / IEA with their counts.
+    """
+    moment = _utc(pickup)
+    body = [
+        [
+            "BGN",
+            "00",
+            f"RI{control_number:07d}",
+            f"{issued:%Y%m%d}",
+            f"{issued:%H%M}",
+            "GM",
+            request.vendor_shipment_id,
+        ]
+    ]
+    if request.ship_from:
+        body.append(["N1", "SF", *request.ship_from])
+    if carrier_name:
+        body.append(["N1", "CA", carrier_name, "2", carrier_scac])
+    body.append(["LX", "1"])
+    for value, qualifier in (
+        (arn, "AO"),
+        (bill_of_lading, "BM"),
+        (carrier_reference, "CN"),
+    ):
+        if value:
+            body.append(["L11", value, qualifier])
+    body.append(["BLR", carrier_scac])
+    body.extend(["OID", "", number] for number in request.purchase_order_numbers)
+    body.append(["G62", "10", f"{moment:%Y%m%d}", "U", f"{moment:%H%M}", "GM"])
+    if request.ship_to:
+        body.append(["N1", "ST", "", "92", request.ship_to])
+    return _interchange(
+        "RG",
+        [("754", body)],
+        control_number=control_number,
+        sender_id=sender_id,
+        receiver_id=receiver_id,
+        receiver_qualifier=receiver_qualifier,
+        moment=issued,
+        usage=usage,
+    )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A datetime in UTC (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.timezone.utc)
 
 
 def _interchange(
@@ -836,6 +966,32 @@ class AmazonAs2Partner:
         """Send `make_850(...)` to the vendor."""
         text = self.make_850(purchase_order_number, items, **options)
         return self.send_to_partner(text.encode(), filename=f"{purchase_order_number}.850")
+
+    def send_routing_instructions(
+        self, *, arn: str, carrier_scac: str, pickup: dt.datetime, **options
+    ) -> SentMessage:
+        """Send the 754 (`make_754`) answering the last 753 Amazon took without envelope
+        errors; `options` go to `make_754`. ValueError without such a 753."""
+        partner = self._require_partner()
+        with self._lock:
+            received = [
+                file for file in self._received if "753" in file.kinds and not file.envelope_errors
+            ]
+        request = read_routing_request(received[-1].payload.decode("latin-1")) if received else None
+        if request is None:
+            raise ValueError("no 753 (request for routing instructions) was received")
+        text = make_754(
+            request,
+            arn=arn,
+            carrier_scac=carrier_scac,
+            pickup=pickup,
+            control_number=self.next_control_number(),
+            receiver_id=partner.interchange_id,
+            issued=_utc(self._now()),
+            sender_id=self.interchange_id,
+            **options,
+        )
+        return self.send_to_partner(text.encode(), filename=f"{arn}.754")
 
     def send_acknowledgements(self) -> list[SentMessage]:
         """Send the pending 997s, oldest first."""

@@ -28,10 +28,12 @@ from ..amazon_sp.documents import AmazonDocumentError
 from ..amazon_sp.documents.vendor_edi import (
     build_functional_acknowledgement,
     parse_functional_acknowledgement,
+    parse_routing_instructions_754,
     split_edi_orders,
 )
 from ..amazon_sp.documents.x12 import (
     FunctionalId,
+    X12Error,
     read_interchange,
     write_interchange,
 )
@@ -41,6 +43,8 @@ _logger = logging.getLogger(__name__)
 DOCUMENT_TYPES = [
     ("850", "850 Purchase order"),
     ("855", "855 Acknowledgement"),
+    ("753", "753 Routing request"),
+    ("754", "754 Routing instructions"),
     ("856", "856 Shipment notice"),
     ("810", "810 Invoice"),
     ("997", "997 Functional acknowledgement"),
@@ -56,7 +60,12 @@ EXCHANGE_STATES = [
     ("error", "Error"),
 ]
 # The vendor transaction kind of what each outbound document carries.
-TRANSACTION_KINDS = {"855": "acknowledgement", "856": "shipment", "810": "invoice"}
+TRANSACTION_KINDS = {
+    "753": "routing",
+    "855": "acknowledgement",
+    "856": "shipment",
+    "810": "invoice",
+}
 AS2_TIMEOUT = 60.0  # seconds: Amazon's AS2 server answers with the MDN on the same request
 # An issue of an EDI purchase order keeps where to read it again: its exchange and set.
 EDI_ORDER_KEY = "edi_exchange_id"
@@ -229,6 +238,8 @@ class AmazonEdiExchange(models.Model):
             self.group_number = group.control_number
             if group.functional_id == FunctionalId.PURCHASE_ORDER:
                 problems += self._import_purchase_orders(group)
+            elif group.functional_id == FunctionalId.ROUTING_INSTRUCTIONS:
+                problems += self._route(group)
             elif group.functional_id == FunctionalId.FUNCTIONAL_ACKNOWLEDGEMENT:
                 self._conclude(group)
         self.write({"state": "done", "error": "\n".join(problems) or False})
@@ -277,6 +288,49 @@ class AmazonEdiExchange(models.Model):
             if group.functional_id == FunctionalId.PURCHASE_ORDER:
                 found += self._read_orders(group, set(control_numbers))[0]
         return found
+
+    def _route(self, group):
+        """Amazon's 754s: the carrier, ARN and pickup of the deliveries we asked routing
+        for (found by the shipment id the 753 gave, else by purchase order); a 997 answers."""
+        errors, problems = [], []
+        pickings = self.env["stock.picking"]
+        for entry in group.entries:
+            if entry.error is not None:
+                errors.append(entry.error)
+                problems.append(str(entry.error))
+                continue
+            try:
+                routing = parse_routing_instructions_754(entry.transaction_set)
+            except X12Error as error:
+                errors.append(error)
+                problems.append(str(error))
+                continue
+            waiting = pickings.search(
+                [
+                    ("sale_id.amazon_account_id", "=", self.account_id.id),
+                    ("amazon_routing_state", "in", ("sent", "accepted")),
+                    ("sale_id.amazon_order_ref", "in", list(routing.purchase_order_numbers)),
+                ]
+            )
+            picking = (
+                waiting.filtered(
+                    lambda p, r=routing: p._amazon_vendor_shipment_ref() == r.vendor_shipment_id
+                )[:1]
+                or waiting[:1]
+            )
+            if not picking:
+                problems.append(
+                    self.env._(
+                        "Routing instructions %(ref)s name no delivery waiting for routing "
+                        "(purchase orders %(orders)s).",
+                        ref=routing.reference or routing.arn,
+                        orders=", ".join(routing.purchase_order_numbers) or "-",
+                    )
+                )
+                continue
+            self.env["amazon.vendor.shipment.exporter"]._routed(picking, routing)
+        self._answer(group, errors)
+        return problems
 
     def _answer(self, group, errors):
         """Our 997 for a received group (negative where `errors` or the envelope say so)."""

@@ -39,7 +39,7 @@ from ..amazon_sp.documents import (
     is_sscc,
     parse_shipment_details,
 )
-from ..amazon_sp.documents.vendor_edi import build_ship_notice_856
+from ..amazon_sp.documents.vendor_edi import build_routing_request_753, build_ship_notice_856
 from .amazon_vendor_transaction import OUTCOME_HANDLERS
 
 _logger = logging.getLogger(__name__)
@@ -72,9 +72,9 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
             ("picking_type_code", "=", "outgoing"),
         ]
         sent = 0
-        if client is not None:  # routing is asked over the API (EDI accounts route by hand)
-            for picking in Picking.search([*base, ("amazon_routing_state", "=", "to_send")]):
-                sent += self._send(account, client, picking, "routing")
+        for picking in Picking.search([*base, ("amazon_routing_state", "=", "to_send")]):
+            sent += self._send(account, client, picking, "routing")
+        if client is not None:  # over EDI, Amazon's 754 brings the carrier by itself
             for picking in Picking.search([*base, ("amazon_routing_state", "=", "accepted")]):
                 self._read_carrier(client, picking)
         for picking in Picking.search([*base, ("amazon_asn_state", "=", "to_send")]):
@@ -84,6 +84,15 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
     # ------------------------------------------------------------------ sending
 
     def _send(self, account, client, picking, kind):
+        if kind == "routing" and account._uses_edi():
+            return self._submit(
+                account,
+                picking,
+                kind,
+                "amazon_routing",
+                lambda: build_routing_request_753(self._routing_request(picking)),
+                None,
+            )
         if kind == "routing":
             return self._submit(
                 account,
@@ -114,7 +123,7 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
     @api.model
     def _submit(self, account, picking, kind, prefix, build, submit):  # noqa: PLR0917
         """Send one submission about a delivery (`build()` its body, `submit` the client's
-        operation; None: `build()` makes an 856 sent over AS2); its state fields
+        operation; None: `build()` makes a 753 or 856 sent over AS2); its state fields
         (`prefix`_state...) say it is sent, with the transaction. A body that cannot be
         built fails the delivery with why."""
         try:
@@ -124,8 +133,9 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
             return 0
         links = {"picking_id": picking.id, "sale_order_ids": picking.sale_id}
         if submit is None:
+            document_type = "753" if kind == "routing" else "856"
             transaction = (
-                self.env["amazon.edi.exchange"]._send_sets(account, "856", [body], **links)
+                self.env["amazon.edi.exchange"]._send_sets(account, document_type, [body], **links)
             ).transaction_id
         else:
             # A throttled or failing submission raises: the delivery stays to send.
@@ -282,26 +292,31 @@ class AmazonVendorShipmentExporter(models.AbstractModel):
         )
         for detail in parse_shipment_details(page.raw):
             if detail.arn or detail.carrier_scac:
-                start, end = detail.pickup_window or (False, False)
-                picking.write(
-                    {
-                        "amazon_routing_state": "routed",
-                        "amazon_arn": detail.arn or False,
-                        "amazon_carrier_name": detail.carrier_name or False,
-                        "amazon_carrier_scac": detail.carrier_scac or False,
-                        "amazon_carrier_reference": detail.carrier_reference or False,
-                        "amazon_pickup_start": start,
-                        "amazon_pickup_end": end,
-                    }
-                )
-                picking.message_post(
-                    body=self.env._(
-                        "Amazon routed the delivery: ARN %(arn)s, carrier %(carrier)s.",
-                        arn=detail.arn or "-",
-                        carrier=detail.carrier_name or detail.carrier_scac or "-",
-                    )
-                )
+                self._routed(picking, detail)
                 return
+
+    def _routed(self, picking, routing):
+        """Amazon's carrier, ARN and pickup for a delivery: from GetShipmentDetails (a
+        ShipmentDetail) or from a 754 (RoutingInstructions), which read alike."""
+        start, end = routing.pickup_window or (False, False)
+        picking.write(
+            {
+                "amazon_routing_state": "routed",
+                "amazon_arn": routing.arn or False,
+                "amazon_carrier_name": routing.carrier_name or False,
+                "amazon_carrier_scac": routing.carrier_scac or False,
+                "amazon_carrier_reference": routing.carrier_reference or False,
+                "amazon_pickup_start": start,
+                "amazon_pickup_end": end,
+            }
+        )
+        picking.message_post(
+            body=self.env._(
+                "Amazon routed the delivery: ARN %(arn)s, carrier %(carrier)s.",
+                arn=routing.arn or "-",
+                carrier=routing.carrier_name or routing.carrier_scac or "-",
+            )
+        )
 
     @api.model
     def _transaction_done(self, transaction):

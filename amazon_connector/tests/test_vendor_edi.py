@@ -265,6 +265,47 @@ class TestVendorEdi(HttpCase, AmazonCase):
             invoice.amazon_vendor_invoice_state, "done", invoice.amazon_vendor_invoice_error
         )
 
+    def test_a_collect_delivery_is_routed_by_a_753_and_amazons_754(self):
+        self.vendor.vendor_freight_term = "Collect"
+        sale = self.confirmed_po("PO000010", 4)
+        picking = sale.picking_ids
+        self.assertEqual(picking.amazon_freight_term, "Collect")
+        picking.action_assign()
+        picking.move_ids.picked = True
+        picking.action_put_in_pack()
+        picking.action_amazon_request_routing()
+        self.assertTrue(self.vendor._vendor_submissions())
+        (request,) = self.received("753")
+        self.assertIn("PO000010", request)
+        self.assertEqual(picking.amazon_routing_state, "sent")
+        pickup = fields.Datetime.now().replace(second=0, microsecond=0) + timedelta(days=2)
+        routed = self.from_amazon(
+            self.as2.send_routing_instructions,
+            arn="7710055555",
+            carrier_scac="UPSN",
+            pickup=pickup,
+            carrier_name="UPS Freight",
+            carrier_reference="PRO123456",
+        )
+        self.assertTrue(routed.accepted, routed.mdn_detail)
+        self.assertEqual(picking.amazon_routing_state, "routed", picking.amazon_routing_error)
+        self.assertEqual((picking.amazon_arn, picking.amazon_carrier_scac), ("7710055555", "UPSN"))
+        self.assertEqual(picking.amazon_pickup_start, pickup)
+        self.assertEqual(picking.amazon_carrier_reference, "PRO123456")
+        answers = self.exchanges("out", "997")
+        self.assertEqual(len(answers), 2, "our 997s: for the 850 and for the 754")
+        # Amazon's 997 of the 753 comes after: the routing stays as the 754 set it
+        self.from_amazon(self.as2.send_acknowledgements)
+        self.assertEqual(picking.amazon_routing_state, "routed")
+        picking.carrier_tracking_ref = "1ZUPSN0001"  # the small parcel's label from the carrier
+        picking.button_validate()
+        self.assertEqual((picking.state, picking.amazon_asn_state), ("done", "to_send"))
+        self.assertTrue(self.vendor._vendor_submissions())
+        self.assertEqual(picking.amazon_asn_state, "sent", picking.amazon_asn_error)
+        (notice,) = self.received("856")
+        self.assertIn("REF*AO*7710055555", notice)
+        self.assertIn("UPSN", notice)
+
     def test_a_file_amazon_could_not_take_is_kept_and_sent_again(self):
         self.send_850("PO000008", quantity=1)
         sale = self.purchase_order("PO000008")

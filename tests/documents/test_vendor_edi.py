@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from amazon_emulator.as2_partner import make_754, read_routing_request
 from amazon_sp.documents import (
     AcknowledgedQuantity,
     Address,
@@ -30,6 +31,8 @@ from amazon_sp.documents import (
     PurchaseOrderAcknowledgement,
     PurchaseOrderItem,
     QuantityUnit,
+    RoutedPurchaseOrder,
+    RoutingRequest,
     ShipmentConfirmationRequest,
     ShippedItem,
     TaxDetail,
@@ -38,15 +41,18 @@ from amazon_sp.documents import (
 from amazon_sp.documents.vendor_edi import (
     ElementNote,
     FunctionalAcknowledgement,
+    RoutingInstructions,
     SegmentNote,
     TransactionSetAcknowledgement,
     build_acknowledgement_855,
     build_functional_acknowledgement,
     build_invoice_810,
+    build_routing_request_753,
     build_ship_notice_856,
     parse_df_order_850,
     parse_functional_acknowledgement,
     parse_purchase_order_850,
+    parse_routing_instructions_754,
     split_edi_orders,
 )
 from amazon_sp.documents.x12 import (
@@ -948,3 +954,258 @@ def test_the_independent_reader_reads_what_we_write_equal():
         segments, found = independent_segments(text)
         assert found == [], outgoing.id_code
         assert comparable(segments) == comparable(our_segments(read_interchange(text)))
+
+
+# 753 and 754
+
+
+def routing_request(**changes):
+    ship_from = Party(
+        "WH01",
+        Address("ACME Housewares", "", "1 Main Street", "", "Seattle", "WA", "98101", "US", ""),
+    )
+    values = {
+        "vendor_shipment_id": "VS-0001",
+        "selling_party_id": "VEND1",
+        "ship_from": ship_from,
+        "ship_to_party_id": "ABE2",
+        "freight_term": "Collect",
+        "requested": datetime(2026, 3, 2, 9, 30),
+        "purchase_orders": (
+            RoutedPurchaseOrder(PO, (ShippedItem("001", "B000MUG001", "MUG-1", 20),)),
+        ),
+        "ship_mode": "LessThanTruckLoad",
+        "pallet_count": 2,
+        "gross_weight": Weight(Decimal("52.5"), "Lb"),
+        "earliest_pickup": datetime(2026, 3, 4, 8, 0),
+        "estimated_delivery": datetime(2026, 3, 6, 15, 0),
+    }
+    values.update(changes)
+    return RoutingRequest(**values)
+
+
+def test_a_753_is_written_from_a_routing_request_and_read_back_equal():
+    text, segments, transaction_set = written_and_read_back(
+        build_routing_request_753(routing_request())
+    )
+    assert "GS*RF*VENDORX*AMAZON*" in text and transaction_set.id_code == "753"
+    assert segments == [
+        ("BGN", "00", "VS-0001", "20260302", "0930", "GM"),
+        ("N1", "SF", "ACME Housewares", "92", "WH01"),
+        ("N3", "1 Main Street"),
+        ("N4", "Seattle", "WA", "98101", "US"),
+        ("LX", "1"),
+        ("N1", "ST", "", "92", "ABE2"),
+        ("G62", "10", "20260304", "I", "0800", "GM"),  # earliest (requested) pickup
+        ("G62", "17", "20260306", "E", "1500", "GM"),  # estimated delivery
+        ("USI", "2", "PLT", "N"),  # 2 pallets, not stackable
+        ("OID", "", PO, "", "PLT", "2", "L", "52.5"),
+    ]
+
+
+def test_a_753_is_read_by_the_independent_reader_with_its_values():
+    text = written(build_routing_request_753(routing_request()))
+    segments, found = independent_segments(text)
+    assert found == []
+    assert comparable(segments) == comparable(our_segments(read_interchange(text)))
+    by_id = {segment_id: elements for segment_id, elements in segments}
+    assert by_id["GS"][0] == ("RF",) and by_id["ST"] == (("753",), ("0001",))
+    assert by_id["BGN"][1] == ("VS-0001",)
+    assert [element[0] for element in by_id["OID"]] == ["", PO, "", "PLT", "2", "L", "52.5"]
+    assert by_id["SE"][0] == (str(sum(1 for s, _ in segments if s not in ENVELOPE) + 2),)
+
+
+ENVELOPE = ("ISA", "GS", "ST", "SE", "GE", "IEA")
+
+
+def test_a_753_of_cartons_in_grams_and_stackable_pallets():
+    cartons = build_routing_request_753(
+        routing_request(
+            pallet_count=None,
+            carton_count=12,
+            gross_weight=Weight(Decimal(2500), "G"),
+            estimated_delivery=None,
+        )
+    )
+    pallets = build_routing_request_753(routing_request(pallets_stackable=True))
+    _, carton_segments, _ = written_and_read_back(cartons)
+    _, pallet_segments, _ = written_and_read_back(pallets)
+    assert carton_segments[-1] == ("OID", "", PO, "", "CTN", "12", "K", "2.5")
+    assert not any(segment[0] == "USI" for segment in carton_segments)
+    assert [segment[1] for segment in carton_segments if segment[0] == "G62"] == ["10"]
+    assert ("USI", "2", "PLT", "Y") in pallet_segments
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"earliest_pickup": None}, "needs the earliest pickup"),  # the API's own refusal
+        ({"pallet_count": None}, "carton count or the pallet count"),
+        ({"freight_term": "Prepaid"}, "Amazon routes no Prepaid one"),
+        (
+            {
+                "purchase_orders": (
+                    RoutedPurchaseOrder(PO, (ShippedItem("001", "B000MUG001", "MUG-1", 20),)),
+                    RoutedPurchaseOrder(OTHER_PO, (ShippedItem("001", "", "BOWL-1", 4),)),
+                )
+            },
+            "route one purchase order per request",
+        ),
+    ],
+)
+def test_a_753_the_api_refuses_or_without_an_x12_place_is_refused(changes, message):
+    with pytest.raises(AmazonDocumentError) as raised:
+        build_routing_request_753(routing_request(**changes))
+    assert message in str(raised.value)
+    assert "VS-0001" in str(raised.value)
+
+
+def routing_instructions_interchange(*body, control="0001"):
+    """A 754 from Amazon, hand-written with the segments of X12's 754 (in the 004010
+    envelope `x12` reads)."""
+    sets = f"ST*754*{control}~" + "".join(f"{s}~" for s in body) + f"SE*{len(body) + 2}*{control}~"
+    text = (
+        "ISA*00*          *00*          *ZZ*AMAZON         *ZZ*VENDORX        *260303*1010*U*"
+        "00401*000000041*0*P*>~GS*RG*AMAZON*VENDORX*20260303*1010*41*X*004010~"
+        + sets
+        + "GE*1*41~IEA*1*000000041~"
+    )
+    return read_interchange(text)
+
+
+ROUTING_BODY = (
+    "BGN*00*RI0000041*20260303*1010*GM*VS-0001",
+    "N1*SF*ACME Housewares*92*WH01",
+    "N1*CA*ABCD Freight*2*ABCD",
+    "LX*1",
+    "L11*ARN12345*AO",
+    "L11*BOL556677*BM",
+    "L11*PRO778899*CN",
+    "BLR*ABCD",
+    f"OID**{PO}",
+    f"OID**{OTHER_PO}",
+    "G62*10*20260304*U*1330*GM",
+    "N1*ST**92*ABE2",
+)
+
+
+def read_routing(*replacements):
+    body = list(ROUTING_BODY)
+    for old, new in replacements:
+        assert old in body, old
+        body = [segment for segment in (new if s == old else s for s in body) if segment]
+    (transaction_set,) = routing_instructions_interchange(*body).transaction_sets
+    return parse_routing_instructions_754(transaction_set)
+
+
+def test_a_754_is_the_routing_amazon_assigned():
+    assert read_routing() == RoutingInstructions(
+        vendor_shipment_id="VS-0001",
+        arn="ARN12345",
+        carrier_scac="ABCD",
+        carrier_name="ABCD Freight",
+        pickup_window=(datetime(2026, 3, 4, 13, 30), datetime(2026, 3, 4, 13, 30)),
+        purchase_order_numbers=(PO, OTHER_PO),
+        bill_of_lading="BOL556677",
+        carrier_reference="PRO778899",
+        ship_to_party_id="ABE2",
+        reference="RI0000041",
+        issued=datetime(2026, 3, 3, 10, 10),
+    )
+
+
+def test_a_754_with_a_pickup_window_and_the_scac_of_its_carrier_only():
+    routing = read_routing(
+        ("G62*10*20260304*U*1330*GM", "G62*10*20260304*I*0800*GM"),
+        ("N1*ST**92*ABE2", "G62*10*20260304*K*1600*GM"),
+        ("BLR*ABCD", ""),
+        ("BGN*00*RI0000041*20260303*1010*GM*VS-0001", "BGN*05*RI0000041*20260303"),
+    )
+    assert routing.pickup_window == (datetime(2026, 3, 4, 8), datetime(2026, 3, 4, 16))
+    assert (routing.carrier_scac, routing.vendor_shipment_id) == ("ABCD", "")
+    assert routing.ship_to_party_id == ""
+
+
+@pytest.mark.parametrize(
+    ("replacement", "code", "segment_id", "position", "element"),
+    [
+        (
+            ("G62*10*20260304*U*1330*GM", "G62*10*20260304*U*2561*GM"),
+            ElementError.INVALID_TIME,
+            "G62",
+            12,
+            4,
+        ),
+        (
+            ("G62*10*20260304*U*1330*GM", "G62*10*20260304*U*1330*ET"),
+            ElementError.INVALID_CODE,
+            "G62",
+            12,
+            5,
+        ),
+        (("BLR*ABCD", "BLR*ABCDEF"), ElementError.TOO_LONG, "BLR", 9, 1),
+        (("L11*BOL556677*BM", "L11*ARN99999*AO"), ElementError.INVALID_CODE, "L11", 7, 1),
+        (
+            ("BGN*00*RI0000041*20260303*1010*GM*VS-0001", "BGN*01*RI0000041*20260303"),
+            ElementError.INVALID_CODE,
+            "BGN",
+            2,
+            1,
+        ),
+        (
+            ("G62*10*20260304*U*1330*GM", "G62*10*20260304*I*1330*GM"),
+            SegmentError.MANDATORY_MISSING,
+            "G62",
+            12,
+            None,
+        ),
+    ],
+)
+def test_a_malformed_754_is_refused_with_its_place(
+    replacement, code, segment_id, position, element
+):
+    with pytest.raises(X12Error) as raised:
+        read_routing(replacement)
+    error = raised.value
+    assert error.code == code
+    assert (error.segment_id, error.segment_position, error.element_position) == (
+        segment_id,
+        position,
+        element,
+    )
+    assert (error.interchange, error.group, error.transaction_set) == ("000000041", "41", "0001")
+    assert str(error).startswith("X12 754 routing instructions: ")
+
+
+def test_a_754_without_its_arn_is_refused():
+    with pytest.raises(X12Error) as raised:
+        read_routing(("L11*ARN12345*AO", ""))
+    assert raised.value.code == SegmentError.MANDATORY_MISSING
+    assert "no L11 AO" in str(raised.value)
+
+
+def test_our_753_answered_by_the_emulators_754_gives_the_routing_back():
+    """The emulator's Amazon (its own X12 reader and writer) reads our 753 and answers it;
+    our reader takes its 754 for what Amazon assigned, to the request it answers."""
+    seen = read_routing_request(written(build_routing_request_753(routing_request())))
+    text = make_754(
+        seen,
+        arn="ARN12345",
+        carrier_scac="ABCD",
+        pickup=datetime(2026, 3, 4, 13, 30),
+        control_number=41,
+        receiver_id="VENDORX",
+        issued=datetime(2026, 3, 3, 10, 10),
+        carrier_name="ABCD Freight",
+        carrier_reference="PRO778899",
+    )
+    (transaction_set,) = read_interchange(text).transaction_sets
+    routing = parse_routing_instructions_754(transaction_set)
+    assert (routing.vendor_shipment_id, routing.purchase_order_numbers) == ("VS-0001", (PO,))
+    assert (routing.arn, routing.carrier_scac, routing.carrier_name) == (
+        "ARN12345",
+        "ABCD",
+        "ABCD Freight",
+    )
+    assert routing.carrier_reference == "PRO778899" and routing.ship_to_party_id == "ABE2"
+    assert routing.pickup_window == (datetime(2026, 3, 4, 13, 30),) * 2

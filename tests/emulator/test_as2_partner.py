@@ -498,3 +498,85 @@ def test_reset_forgets_the_partner_and_the_messages_but_not_amazons_keys(amazon,
     assert amazon.certificate_pem == certificate
     with pytest.raises(ValueError, match="configure_partner"):
         amazon.send_to_partner(b"x")
+
+
+# Routing: the vendor's 753, Amazon's 754
+
+
+ROUTING_REQUEST_BODY = [
+    "BGN*00*VS-0001*20260302*1200*GM",
+    "N1*SF*ACME Housewares*92*WH01",
+    "N3*1 Main Street",
+    "N4*Seattle*WA*98101*US",
+    "LX*1",
+    "N1*ST**92*ABE2",
+    "G62*10*20260304*I*0800*GM",
+    "USI*2*PLT*N",
+    "OID**4501ABCD**PLT*2*L*52.5",
+]
+
+
+def routing_request_interchange():
+    """A vendor's 753 (request for routing instructions), in a group RF."""
+    return vendor_interchange("753", body=ROUTING_REQUEST_BODY).replace("GS*PR*", "GS*RF*", 1)
+
+
+def test_a_753_belongs_to_a_group_rf():
+    assert check_interchange(routing_request_interchange()).valid
+    in_a_pr_group = check_interchange(vendor_interchange("753", body=ROUTING_REQUEST_BODY))
+    assert in_a_pr_group.errors == ["transaction set 753 in a group of 'PR', not 'RF'"]
+    assert in_a_pr_group.groups[0].transaction_sets[0].error_codes == ["6"]
+
+
+@requires_pyas2lib
+def test_a_753_is_taken_and_acknowledged(amazon, vendor):
+    vendor.post(amazon.url, vendor.message(routing_request_interchange().encode()))
+
+    (received,) = amazon.received
+    assert received.kind == "753" and received.envelope_errors == []
+    assert b"AK1*RF*777~AK2*753*0001~AK5*A~AK9*A*1*1*1~" in received.acknowledgement.encode()
+
+
+@requires_pyas2lib
+def test_amazon_answers_the_last_753_with_a_754(amazon, vendor, endpoint):
+    vendor.post(amazon.url, vendor.message(routing_request_interchange().encode()))
+    pickup = NOW.replace(day=4, hour=13, minute=30)
+
+    sent = amazon.send_routing_instructions(
+        arn="ARN12345",
+        carrier_scac="ABCD",
+        pickup=pickup,
+        carrier_name="ABCD Freight",
+        bill_of_lading="BOL556677",
+    )
+
+    assert sent.accepted
+    (payload,) = endpoint.payloads
+    text = payload.decode()
+    checked = check_interchange(text, kinds=["754"])
+    assert checked.valid, checked.errors  # ISA 106, SE01, GE01, IEA01, control numbers
+    assert checked.kinds == ["754"] and checked.receiver_id == VENDOR
+    found = segments(text)
+    control = found[0][13]
+    assert found[1][:2] == ["GS", "RG"] and found[1][6] == str(int(control))
+    st_to_se = tags(text)[2:-2]
+    assert found[-3] == ["SE", str(len(st_to_se)), "0001"]
+    assert found[-2] == ["GE", "1", str(int(control))] and found[-1] == ["IEA", "1", control]
+    body = found[3:-3]
+    assert body[0][:3] == ["BGN", "00", f"RI{int(control):07d}"]
+    assert body[0][3:] == ["20260302", "1200", "GM", "VS-0001"]  # BGN06: the 753's BGN02
+    assert ["N1", "SF", "ACME Housewares", "92", "WH01"] in body
+    assert ["N1", "CA", "ABCD Freight", "2", "ABCD"] in body
+    assert ["L11", "ARN12345", "AO"] in body and ["L11", "BOL556677", "BM"] in body
+    assert ["BLR", "ABCD"] in body and ["OID", "", "4501ABCD"] in body
+    assert ["G62", "10", "20260304", "U", "1330", "GM"] in body
+    assert body[-1] == ["N1", "ST", "", "92", "ABE2"]
+
+
+@requires_pyas2lib
+def test_routing_instructions_need_a_753(amazon, vendor, endpoint):
+    vendor.post(amazon.url, vendor.message(vendor_interchange().encode()))
+
+    with pytest.raises(ValueError, match="no 753"):
+        amazon.send_routing_instructions(arn="ARN1", carrier_scac="ABCD", pickup=NOW)
+    assert endpoint.payloads == []

@@ -75,6 +75,27 @@ so that the EDI refuses what the API refuses, then writes the checked values as 
   counts), with the errors found while mapping the sets added to those of the envelope;
   `parse_functional_acknowledgement` reads the 997 Amazon sends back.
 Dates are written in UTC (naive datetimes are UTC), amounts as decimal strings.
+
+Routing (Collect, "WePay", freight: Amazon's carrier picks the goods up). The 753 and 754 are
+not of release 4010 (X12 has no 754 there; Amazon's guides for both are 5010): they travel
+here in the 004010 envelope `x12` writes and reads, with the segments the standard gives them:
+- 753 (`build_routing_request_753`, checked by `build_routing_request` first): BGN 00, the
+  vendor shipment id, the request's date and time; N1 SF (92 the vendor's warehouse, N3/N4);
+  LX 1; N1 ST (92 Amazon's warehouse code); G62 10 the earliest pickup (time qualifier I,
+  earliest requested pickup), G62 17 the estimated delivery (E); USI the pallet count, PLT,
+  Y or N stackable; OID the purchase order (OID02), its cartons or pallets (CTN, PLT) and the
+  gross weight (L, K, O; grams are written in kilograms). Refused besides what the API
+  refuses: a Prepaid request (Amazon routes Collect shipments only) and more than one
+  purchase order (OID carries each order's cartons and weight, which a RoutingRequest has
+  for the whole shipment only). The ship mode, the items and the selling party (the
+  envelope's sender says it) have no place in a 753 and are not written.
+- 754 (`parse_routing_instructions_754`, a `RoutingInstructions`): BGN 00, 04 or 05, its
+  reference and date, BGN06 the BGN02 of the 753 it answers; N1 CA the carrier's name (N104
+  its SCAC when N103 is 2); per LX loop L11 AO the ARN (required), BM the bill of lading, CN
+  the carrier's PRO number, BLR01 the SCAC (2 to 4 characters), OID02 the purchase orders,
+  G62 the pickup (time qualifier U the scheduled pickup, or I and K the earliest and latest),
+  in UTC, N1 ST the warehouse. A 754 naming two ARNs, SCACs, bills of lading or PRO numbers
+  is refused (one RoutingInstructions is one shipment).
 """
 
 from collections import defaultdict
@@ -101,7 +122,13 @@ from .vendor_orders import (
     PurchaseOrderItem,
     build_acknowledgement_request,
 )
-from .vendor_shipments import ConfirmationType, TransportationMode, build_shipment_confirmations
+from .vendor_shipments import (
+    ConfirmationType,
+    FreightTerm,
+    TransportationMode,
+    build_routing_request,
+    build_shipment_confirmations,
+)
 from .x12 import (
     AcknowledgementCode as X12AcknowledgementCode,
 )
@@ -1712,3 +1739,273 @@ def parse_functional_acknowledgement(transaction_set):
         codes=tuple(code for code in (ak9.element(i) for i in range(5, 10)) if code),
         transaction_sets=tuple(acknowledgements),
     )
+
+
+# 753 and 754
+
+
+ROUTING_REQUEST_DOCUMENT = "X12 753 request for routing instructions"
+ROUTING_INSTRUCTIONS_DOCUMENT = "X12 754 routing instructions"
+CHANGE = "04"  # BGN01: instructions that change earlier ones
+ROUTING_PURPOSES = (PurposeCode.ORIGINAL, CHANGE, PurposeCode.REPLACE)
+CARRIER = "CA"  # N101
+YES, NO = "Y", "N"  # USI03: the pallets are stackable
+
+
+class RoutingDateQualifier:
+    """G6201 (data element 432)."""
+
+    PICKUP = "10"  # requested ship date / pick-up date
+    ESTIMATED_DELIVERY = "17"
+
+
+class RoutingTimeQualifier:
+    """G6203 (data element 176)."""
+
+    ESTIMATED_ARRIVAL = "E"
+    EARLIEST_REQUESTED_PICKUP = "I"
+    LATEST_REQUESTED_PICKUP = "K"
+    SCHEDULED_PICKUP = "U"
+
+
+class PackagingFormCode:
+    """OID04, USI02 (data element 211)."""
+
+    CARTON = "CTN"
+    PALLET = "PLT"
+
+
+# vendor_shipments.WeightUnit -> OID06 (data element 188, which has no grams: grams are
+# written in kilograms).
+ROUTING_WEIGHT_UNITS = {"Lb": "L", "Kg": "K", "Oz": "O", "G": "K"}
+GRAMS_PER_KILOGRAM = 1000
+
+
+def build_routing_request_753(request):
+    """The 753 (an x12.OutgoingTransactionSet) of a vendor_shipments.RoutingRequest, checked
+    as build_routing_request checks it; a Prepaid request and one of several purchase orders
+    are refused (see the module's docstring)."""
+    entry = build_routing_request([request])["shipments"][0]
+    path = entry["vendorShipmentIdentifier"]
+    if entry["shipmentFreightTerm"] != FreightTerm.COLLECT:
+        _refuse(
+            "a 753 asks Amazon to route a Collect (WePay) shipment: Amazon routes no "
+            f"{entry['shipmentFreightTerm']} one",
+            ROUTING_REQUEST_DOCUMENT,
+            path,
+        )
+    # A Collect request has its purchase orders and its earliest pickup (the API checks it).
+    orders = entry["purchaseOrders"]
+    if len(orders) > 1:
+        _refuse(
+            "a 753 gives each purchase order its cartons and weight (OID), which a "
+            "RoutingRequest has for the whole shipment only: route one purchase order per "
+            "request",
+            ROUTING_REQUEST_DOCUMENT,
+            path,
+        )
+    ship_from = entry["shipFromParty"]
+    address = ship_from.get("address")
+    segments = [
+        (
+            "BGN",
+            PurposeCode.ORIGINAL,
+            path,
+            _day(request.requested),
+            _time(request.requested),
+            TimeCode.GREENWICH_MEAN_TIME,
+        ),
+        (
+            "N1",
+            EntityCode.SHIP_FROM,
+            address["name"] if address else "",
+            IdentificationQualifier.ASSIGNED_BY_BUYER,
+            ship_from["partyId"],
+        ),
+        *_address_segments(address),
+        ("LX", "1"),
+        (
+            "N1",
+            EntityCode.SHIP_TO,
+            "",
+            IdentificationQualifier.ASSIGNED_BY_BUYER,
+            entry["shipToParty"]["partyId"],
+        ),
+        _g62(
+            RoutingDateQualifier.PICKUP,
+            RoutingTimeQualifier.EARLIEST_REQUESTED_PICKUP,
+            request.earliest_pickup,
+        ),
+    ]
+    if request.estimated_delivery is not None:
+        segments.append(
+            _g62(
+                RoutingDateQualifier.ESTIMATED_DELIVERY,
+                RoutingTimeQualifier.ESTIMATED_ARRIVAL,
+                request.estimated_delivery,
+            )
+        )
+    measurements = entry["shipmentMeasurements"]
+    if "totalCartonCount" in measurements:
+        packaging, count = PackagingFormCode.CARTON, measurements["totalCartonCount"]
+    else:
+        stackable = "totalPalletStackable" in measurements
+        packaging = PackagingFormCode.PALLET
+        count = measurements["totalPalletStackable" if stackable else "totalPalletNonStackable"]
+        segments.append(("USI", str(count), packaging, YES if stackable else NO))
+    weight = measurements["shipmentWeight"]
+    value = Decimal(weight["value"])
+    if weight["unitOfMeasure"] == "G":
+        value /= GRAMS_PER_KILOGRAM
+    segments.append(
+        (
+            "OID",
+            "",
+            orders[0]["purchaseOrderNumber"],
+            "",
+            packaging,
+            str(count),
+            ROUTING_WEIGHT_UNITS[weight["unitOfMeasure"]],
+            decimal_text(value),
+        )
+    )
+    return OutgoingTransactionSet(TransactionSetId.ROUTING_REQUEST, tuple(segments))
+
+
+def _g62(date_qualifier, time_qualifier, moment):
+    return (
+        "G62",
+        date_qualifier,
+        _day(moment),
+        time_qualifier,
+        _time(moment),
+        TimeCode.GREENWICH_MEAN_TIME,
+    )
+
+
+@dataclass(frozen=True)
+class RoutingInstructions:
+    """A 754: how Amazon routes a Collect shipment, what vendor_shipments.ShipmentDetail
+    reads from GetShipmentDetails. Dates are naive UTC datetimes, as Odoo stores them."""
+
+    vendor_shipment_id: str  # BGN06: the BGN02 of the 753 answered, "" when not echoed
+    arn: str  # L11 AO: Amazon's reference number
+    carrier_scac: str  # BLR01 (else N1 CA with N103 2), "" when not given
+    carrier_name: str  # N1 CA N102, "" when not given
+    pickup_window: tuple[datetime, datetime] | None  # (scheduled, scheduled) or (I, K)
+    purchase_order_numbers: tuple[str, ...]  # OID02, in order
+    bill_of_lading: str = ""  # L11 BM
+    carrier_reference: str = ""  # L11 CN: the carrier's PRO number
+    ship_to_party_id: str = ""  # N1 ST: Amazon's warehouse
+    reference: str = ""  # BGN02: the 754's own reference
+    issued: datetime | None = None  # BGN03 and BGN04
+
+
+_ROUTING_REFERENCES = (
+    ReferenceQualifier.APPOINTMENT,
+    ReferenceQualifier.BILL_OF_LADING,
+    ReferenceQualifier.CARRIER_REFERENCE,
+)
+
+
+def parse_routing_instructions_754(transaction_set):
+    """A 754 (an x12.TransactionSet) as RoutingInstructions (see the module's docstring).
+    Raises X12Error with the element's place."""
+    reader = _SetReader(
+        transaction_set, TransactionSetId.ROUTING_INSTRUCTIONS, ROUTING_INSTRUCTIONS_DOCUMENT
+    )
+    bgn = reader.required_segment("BGN")
+    reader.choice(bgn, 1, ROUTING_PURPOSES)
+    reference = reader.text(bgn, 2, required=True, label="reference")
+    issued = reader.date(bgn, 3, 4, 5)
+    references = {}
+    for l11 in transaction_set.all("L11"):
+        qualifier = l11.element(2)
+        if qualifier in _ROUTING_REFERENCES:
+            _one_value(reader, references, qualifier, l11, 1, label=f"L11 {qualifier}")
+    arn = references.get(ReferenceQualifier.APPOINTMENT, "")
+    if not arn:
+        raise reader.fail(
+            "no L11 AO (the ARN, Amazon's reference number)", SegmentError.MANDATORY_MISSING
+        )
+    carrier = next((n1 for n1 in transaction_set.all("N1") if n1.element(1) == CARRIER), None)
+    found = {}
+    for blr in transaction_set.all("BLR"):
+        _one_value(reader, found, "SCAC", blr, 1, label="BLR01 (SCAC)")
+    scac = found.get("SCAC", "")
+    if not scac and carrier is not None and carrier.element(3) == IdentificationQualifier.SCAC:
+        scac = carrier.element(4)
+    if scac and not 2 <= len(scac) <= 4:
+        segment = next(iter(transaction_set.all("BLR")), carrier)
+        raise reader.fail(
+            f"SCAC {scac!r} is not 2 to 4 characters",
+            ElementError.TOO_SHORT if len(scac) < 2 else ElementError.TOO_LONG,
+            segment,
+            1 if segment.id == "BLR" else 4,
+        )
+    ship_to = next(
+        (n1 for n1 in transaction_set.all("N1") if n1.element(1) == EntityCode.SHIP_TO), None
+    )
+    if ship_to is not None:
+        reader.choice(ship_to, 3, PARTY_ID_QUALIFIERS)
+    numbers = [oid.element(2) for oid in transaction_set.all("OID") if oid.element(2)]
+    return RoutingInstructions(
+        vendor_shipment_id=bgn.element(6),
+        arn=arn,
+        carrier_scac=scac,
+        carrier_name=carrier.element(2) if carrier is not None else "",
+        pickup_window=_pickup_window(reader),
+        purchase_order_numbers=tuple(dict.fromkeys(numbers)),
+        bill_of_lading=references.get(ReferenceQualifier.BILL_OF_LADING, ""),
+        carrier_reference=references.get(ReferenceQualifier.CARRIER_REFERENCE, ""),
+        ship_to_party_id=ship_to.element(4) if ship_to is not None else "",
+        reference=reference,
+        issued=issued,
+    )
+
+
+def _one_value(reader, found, key, segment, index, *, label):
+    """Keeps `found[key]` the text of element `index`, refusing a second, different one."""
+    value = reader.text(segment, index, required=True, label=label)
+    if found.setdefault(key, value) != value:
+        raise reader.fail(
+            f"a second {label} other than the first: one 754 routes one shipment",
+            ElementError.INVALID_CODE,
+            segment,
+            index,
+        )
+
+
+def _pickup_window(reader):
+    """The pickup of the G62s: the scheduled pickup (U) as (it, it), else the earliest (I)
+    and latest (K) requested pickups; None without."""
+    moments = {}
+    for g62 in reader.ts.all("G62"):
+        qualifier = g62.element(3)
+        if qualifier in (
+            RoutingTimeQualifier.SCHEDULED_PICKUP,
+            RoutingTimeQualifier.EARLIEST_REQUESTED_PICKUP,
+            RoutingTimeQualifier.LATEST_REQUESTED_PICKUP,
+        ):
+            moments.setdefault(qualifier, (reader.date(g62, 2, 4, 5), g62))
+    if RoutingTimeQualifier.SCHEDULED_PICKUP in moments:
+        moment = moments[RoutingTimeQualifier.SCHEDULED_PICKUP][0]
+        return moment, moment
+    earliest = moments.get(RoutingTimeQualifier.EARLIEST_REQUESTED_PICKUP)
+    latest = moments.get(RoutingTimeQualifier.LATEST_REQUESTED_PICKUP)
+    if earliest is None and latest is None:
+        return None
+    if earliest is None or latest is None:
+        raise reader.fail(
+            "G62 I/K (earliest and latest pickup) come in pairs",
+            SegmentError.MANDATORY_MISSING,
+            (earliest or latest)[1],
+        )
+    if latest[0] < earliest[0]:
+        raise reader.fail(
+            "the latest pickup (G62 K) is before the earliest (G62 I)",
+            ElementError.INVALID_DATE,
+            latest[1],
+            2,
+        )
+    return earliest[0], latest[0]

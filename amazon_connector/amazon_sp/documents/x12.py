@@ -84,6 +84,8 @@ class FunctionalId:
     SHIP_NOTICE = "SH"  # 856
     INVOICE = "IN"  # 810
     FUNCTIONAL_ACKNOWLEDGEMENT = "FA"  # 997
+    ROUTING_REQUEST = "RF"  # 753
+    ROUTING_INSTRUCTIONS = "RG"  # 754
 
 
 class TransactionSetId:
@@ -94,6 +96,8 @@ class TransactionSetId:
     SHIP_NOTICE = "856"
     INVOICE = "810"
     FUNCTIONAL_ACKNOWLEDGEMENT = "997"
+    ROUTING_REQUEST = "753"
+    ROUTING_INSTRUCTIONS = "754"
 
 
 FUNCTIONAL_IDS = {
@@ -102,6 +106,8 @@ FUNCTIONAL_IDS = {
     TransactionSetId.SHIP_NOTICE: FunctionalId.SHIP_NOTICE,
     TransactionSetId.INVOICE: FunctionalId.INVOICE,
     TransactionSetId.FUNCTIONAL_ACKNOWLEDGEMENT: FunctionalId.FUNCTIONAL_ACKNOWLEDGEMENT,
+    TransactionSetId.ROUTING_REQUEST: FunctionalId.ROUTING_REQUEST,
+    TransactionSetId.ROUTING_INSTRUCTIONS: FunctionalId.ROUTING_INSTRUCTIONS,
 }
 USAGE_INDICATORS = (UsageIndicator.PRODUCTION, UsageIndicator.TEST)
 
