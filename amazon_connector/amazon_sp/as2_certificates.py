@@ -7,6 +7,7 @@ One pair serves both uses, signing and decryption: the certificate's key usage s
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -91,7 +92,7 @@ def generate_key_pair(
         password=password or None,
         not_valid_before=not_before,
         not_valid_after=not_after,
-        fingerprint_sha256=_fingerprint(certificate),
+        fingerprint_sha256=_sha256_digest(certificate),
     )
 
 
@@ -120,9 +121,15 @@ def certificate_info(certificate_pem: bytes) -> CertificateInfo:
         serial_number=certificate.serial_number,
         not_valid_before=certificate.not_valid_before.replace(tzinfo=datetime.timezone.utc),
         not_valid_after=certificate.not_valid_after.replace(tzinfo=datetime.timezone.utc),
-        fingerprint_sha256=_fingerprint(certificate),
+        fingerprint_sha256=_sha256_digest(certificate),
     )
 
 
-def _fingerprint(certificate: x509.Certificate) -> str:
-    return certificate.fingerprint(hashes.SHA256()).hex(":").upper()
+def _sha256_digest(certificate: x509.Certificate) -> str:
+    """The certificate's SHA-256 fingerprint (of its DER form), as people compare it."""
+    return (
+        hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER))
+        .digest()
+        .hex(":")
+        .upper()
+    )

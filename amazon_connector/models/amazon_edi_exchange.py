@@ -424,9 +424,9 @@ class AmazonEdiExchange(models.Model):
         for exchange in self:
             account = exchange.account_id
             try:
-                partner = account._edi_partner()
+                identity, partner = account._edi_identity(), account._edi_partner()
                 outbound = build_message(
-                    account._edi_identity(),
+                    identity,
                     partner,
                     exchange.payload.encode(),
                     exchange.filename,
@@ -440,7 +440,7 @@ class AmazonEdiExchange(models.Model):
                 if response.status_code != 200:
                     raise As2Error(f"Amazon's AS2 server answered HTTP {response.status_code}")
                 result = read_mdn(
-                    account._edi_identity(),
+                    identity,
                     partner,
                     outbound,
                     dict(response.headers),
